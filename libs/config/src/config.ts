@@ -1,0 +1,132 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const intString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const boolString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every environment variable the platform reads, validated once at boot. */
+const envSchema = z
+  .object({
+    PORT: intString(1, 65535).default(4280),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    REDIS_URL: url(['redis:', 'rediss:']),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'may hold letters, digits, ":", "_" and "-"').default('shotmatrix'),
+    STORAGE: z.enum(['fs', 's3'], { message: 'must be "fs" or "s3"' }).default('fs'),
+    STORAGE_DIR: z.string().default('.data/objects'),
+    S3_ENDPOINT: url(['http:', 'https:']).optional(),
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name').optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: boolString.default(true),
+    TEMPLATES_DIR: z.string().default('templates'),
+    DASHBOARD_DIR: z.string().default('dist/apps/dashboard/browser'),
+    WORK_DIR: z.string().default(path.join(os.tmpdir(), 'shotmatrix')),
+    UPLOAD_MAX_BYTES: intString(1, Number.MAX_SAFE_INTEGER).default(2 * 1024 ** 3),
+    FFMPEG_PATH: z.string().default('ffmpeg'),
+    FFPROBE_PATH: z.string().default('ffprobe'),
+    RENDER_CONCURRENCY: intString(1, 64).default(1),
+    RENDER_ATTEMPTS: intString(1, 20).default(3),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE !== 's3') return;
+    for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE=s3' });
+    }
+  });
+
+export interface AppConfig {
+  http: { port: number; host: string };
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  storage:
+    | { driver: 'fs'; dir: string }
+    | {
+        driver: 's3';
+        endpoint?: string;
+        bucket: string;
+        region: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+        forcePathStyle: boolean;
+      };
+  templatesDir: string;
+  dashboardDir: string;
+  workDir: string;
+  uploadMaxBytes: number;
+  ffmpegPath: string;
+  ffprobePath: string;
+  render: { concurrency: number; attempts: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment into a typed config. Relative paths resolve against
+ * `cwd` so that every process started from the repository agrees on them.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? 'environment');
+        const got = typeof env[key] === 'string' ? ` (got "${env[key]}")` : '';
+        const message = i.code === 'invalid_type' && env[key] === undefined ? 'is required' : i.message;
+        return `${key} ${message}${got}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const abs = (p: string) => path.resolve(cwd, p);
+  return {
+    http: { port: e.PORT, host: e.HOST },
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    storage:
+      e.STORAGE === 's3'
+        ? {
+            driver: 's3',
+            endpoint: e.S3_ENDPOINT,
+            bucket: e.S3_BUCKET as string,
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID as string,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY as string,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : { driver: 'fs', dir: abs(e.STORAGE_DIR) },
+    templatesDir: abs(e.TEMPLATES_DIR),
+    dashboardDir: abs(e.DASHBOARD_DIR),
+    workDir: abs(e.WORK_DIR),
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+    render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS },
+  };
+}

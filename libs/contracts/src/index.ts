@@ -1,0 +1,3 @@
+export * from './matrix.schema';
+export * from './views';
+export * from './queues';

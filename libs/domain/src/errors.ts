@@ -1,0 +1,19 @@
+/**
+ * Errors the product explains to a person. The code is stable (clients and
+ * tests match on it); `kind` decides the HTTP status in one place, the API's
+ * exception filter.
+ */
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'too-large' | 'unsupported-media';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: DomainErrorKind = 'invalid',
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} does not exist`, 'not-found');

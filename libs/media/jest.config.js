@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'media',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'templating',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
