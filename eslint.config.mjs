@@ -61,4 +61,8 @@ export default [
     files: ['libs/config/**', '**/*.spec.ts', 'e2e/**', 'tools/**', 'libs/testing/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
+  {
+    files: ['**/*.spec.ts', 'e2e/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 ];

@@ -2,11 +2,22 @@
 // their output, finding the repository root. Only node: builtins — these run
 // before node_modules exists.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Env for `node -r @swc-node/register` children. swc-node reads
+ * ./tsconfig.json (path aliases, decorator metadata); the repository's root
+ * tsconfig.json extends tsconfig.base.json for exactly that. Without it swc
+ * would parse decorators as syntax errors, so fall back to the base config.
+ */
+export function tsRuntimeEnv(env = process.env) {
+  if (env.SWC_NODE_PROJECT || existsSync(join(repoRoot, 'tsconfig.json'))) return {};
+  return { SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json') };
+}
 
 /** The user-facing failure of a stack step: printed without a stack trace. */
 export class StackError extends Error {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -55,6 +55,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
     },
     REPO_ROOT,
   );
+  await mkdir(config.workDir, { recursive: true });
   return {
     config,
     databaseName,

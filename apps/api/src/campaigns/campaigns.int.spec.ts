@@ -1,0 +1,221 @@
+import { readFile, readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { CampaignView, MatrixInput } from '@shotmatrix/contracts';
+import { dataSourceOptions } from '@shotmatrix/persistence';
+import { createTestEnv, SHARED_MEDIA, type TestEnv } from '@shotmatrix/testing';
+import { createApiApp } from '../bootstrap';
+
+const CLIP = path.join(SHARED_MEDIA, 'clips/product_bottles_table_intel.mp4');
+const PLATE = path.join(SHARED_MEDIA, 'plates/mountains_lake_sherburne_budgie.jpg');
+
+describe('campaign API (real Postgres, Redis, ffprobe)', () => {
+  let env: TestEnv;
+  let app: NestExpressApplication;
+  let base: string;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    env = await createTestEnv('api');
+    app = await createApiApp(env.config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    db = await new DataSource(dataSourceOptions(env.config.databaseUrl)).initialize();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.destroy();
+    await env?.cleanup();
+  });
+
+  const json = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const upload = async (url: string, file: string | Buffer, filename: string) => {
+    const form = new FormData();
+    const bytes = typeof file === 'string' ? await readFile(file) : file;
+    form.append('file', new Blob([bytes]), filename);
+    const res = await fetch(`${base}${url}`, { method: 'POST', body: form });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  const storedObjects = async () => {
+    const dir = (env.config.storage as { dir: string }).dir;
+    const walk = async (d: string): Promise<string[]> => {
+      const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+      const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)])));
+      return nested.flat();
+    };
+    return walk(dir);
+  };
+
+  const matrix = (plateId?: string): MatrixInput => ({
+    markets: [
+      { code: 'de', name: 'Germany', locale: 'de-DE', copy: { headline: 'Sommer-Frische', price: '1,99 €' } },
+      { code: 'jp', name: 'Japan', locale: 'ja-JP', copy: { headline: '夏のさわやかさ', price: '¥200' } },
+    ],
+    labels: [
+      { code: 'classic', template: 'label-classic', fields: {} },
+      { code: 'badge', template: 'label-badge', fields: {} },
+    ],
+    backgrounds: [{ code: 'original' }, { code: 'lake', plateId }],
+  });
+
+  it('creates a campaign, takes a master and a plate, and expands a 2×2×2 matrix into 8 queued renders', async () => {
+    const created = await json('POST', '/campaigns', { name: 'Summer' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    const master = await upload(`/campaigns/${id}/master`, CLIP, 'bottles.mp4');
+    expect(master.status).toBe(201);
+    expect(master.body.master).toMatchObject({ width: 640, height: 360, filename: 'bottles.mp4' });
+    expect(master.body.master.frameCount).toBeGreaterThan(240);
+
+    const plate = await upload(`/campaigns/${id}/plates`, PLATE, 'lake.jpg');
+    expect(plate.status).toBe(201);
+    expect(plate.body).toMatchObject({ width: 3840, height: 2160 });
+
+    const saved = await json('PUT', `/campaigns/${id}/matrix`, matrix(plate.body.id));
+    expect(saved.status).toBe(200);
+    expect(saved.body.matrix.markets.map((m: { code: string }) => m.code)).toEqual(['de', 'jp']);
+
+    const expanded = await json('POST', `/campaigns/${id}/expand`);
+    expect(expanded.status).toBe(200);
+    const view = expanded.body as CampaignView;
+    expect(view.variants).toHaveLength(8);
+    expect(view.counts).toMatchObject({ queued: 8, total: 8 });
+    expect(new Set(view.variants.map((v) => v.renderKey)).size).toBe(8);
+
+    const connection = new IORedis(env.config.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue('render', { connection, prefix: env.config.queuePrefix });
+    try {
+      const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+      expect(jobs.map((j) => j.data.variantId).sort()).toEqual(view.variants.map((v) => v.id).sort());
+      // Expanding again without changes queues nothing new.
+      const again = await json('POST', `/campaigns/${id}/expand`);
+      expect(again.body.variants.map((v: { id: string }) => v.id).sort()).toEqual(view.variants.map((v) => v.id).sort());
+      expect(await queue.count()).toBe(8);
+      expect(await count('render_job')).toBe(8);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await connection.quit();
+    }
+
+    const list = await json('GET', '/campaigns');
+    expect(list.body.find((c: { id: string }) => c.id === id)).toMatchObject({ hasMaster: true, counts: { total: 8 } });
+  });
+
+  describe('bad input gets a 4xx that names the problem and leaves nothing behind', () => {
+    let id: string;
+    beforeAll(async () => {
+      id = (await json('POST', '/campaigns', { name: 'Bad input' })).body.id;
+    });
+
+    it('rejects a text file uploaded as the master', async () => {
+      const before = await storedObjects();
+      const masters = await count('master_shot');
+      const res = await upload(`/campaigns/${id}/master`, Buffer.from('this is not a video\n'.repeat(100)), 'notes.mp4');
+      expect(res.status).toBe(415);
+      expect(res.body.message).toMatch(/^notes\.mp4: .*not a video/);
+      expect(await count('master_shot')).toBe(masters);
+      expect(await storedObjects()).toEqual(before);
+      const work = await readdir(env.config.workDir);
+      expect(work.filter((f) => f.startsWith('upload-'))).toEqual([]);
+    });
+
+    it('rejects an image renamed .mp4', async () => {
+      const res = await upload(`/campaigns/${id}/master`, PLATE, 'still.mp4');
+      expect(res.status).toBe(415);
+      expect(res.body.message).toMatch(/^still\.mp4: /);
+    });
+
+    it('rejects a request without a file', async () => {
+      const res = await json('POST', `/campaigns/${id}/master`, { file: 'x' });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/multipart\/form-data/);
+    });
+
+    it('rejects an empty matrix', async () => {
+      const res = await json('PUT', `/campaigns/${id}/matrix`, { markets: [], labels: [], backgrounds: [] });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', message: 'markets: a matrix needs at least one market' });
+    });
+
+    it('rejects a label that names an unknown market, keeping the old matrix', async () => {
+      const good = matrix();
+      good.backgrounds = [{ code: 'original' }];
+      expect((await json('PUT', `/campaigns/${id}/matrix`, good)).status).toBe(200);
+      const bad = { ...good, labels: [{ code: 'classic', template: 'label-classic', markets: ['fr'] }] };
+      const res = await json('PUT', `/campaigns/${id}/matrix`, bad);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'MATRIX_UNKNOWN_MARKET', message: 'label "classic" names market "fr", which is not in the matrix' });
+      const view = (await json('GET', `/campaigns/${id}`)).body as CampaignView;
+      expect(view.matrix?.labels.map((l) => l.code)).toEqual(['classic', 'badge']);
+    });
+
+    it('rejects a market whose copy lacks a field the label template needs', async () => {
+      const m = matrix();
+      m.backgrounds = [{ code: 'original' }];
+      delete m.markets[1].copy.price;
+      const res = await json('PUT', `/campaigns/${id}/matrix`, m);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('TEMPLATE_FIELD_MISSING');
+      expect(res.body.message).toMatch(/^market "jp", label "classic": .*"price"/);
+    });
+
+    it('rejects an unknown template and a plate from elsewhere', async () => {
+      const m = matrix();
+      m.labels[0].template = 'no-such-template';
+      expect((await json('PUT', `/campaigns/${id}/matrix`, m)).body.code).toBe('UNKNOWN_TEMPLATE');
+      const res = await json('PUT', `/campaigns/${id}/matrix`, matrix('00000000-0000-4000-8000-000000000000'));
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/background "lake" uses plate/);
+    });
+
+    it('refuses to expand without a master, creating no variants', async () => {
+      const res = await json('POST', `/campaigns/${id}/expand`);
+      expect(res.status).toBe(409);
+      expect(res.body.message).toBe('upload a master shot before expanding the matrix');
+      expect(Number((await db.query('SELECT count(*) AS n FROM variant WHERE campaign_id = $1', [id]))[0].n)).toBe(0);
+    });
+
+    it('answers 404 for an unknown campaign and 400 for a bad name', async () => {
+      expect((await json('GET', '/campaigns/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      expect((await json('GET', '/campaigns/not-a-uuid')).status).toBe(404);
+      const res = await json('POST', '/campaigns', { name: '  ' });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('name: a campaign needs a name');
+    });
+  });
+
+  it('serves OpenAPI at /api/docs', async () => {
+    const res = await fetch(`${base}/docs/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/campaigns', '/api/campaigns/{id}/master', '/api/campaigns/{id}/expand']));
+    expect((await fetch(`${base}/docs`)).status).toBe(200);
+  });
+
+  it('streams media with byte ranges', async () => {
+    const id = (await json('POST', '/campaigns', { name: 'Range' })).body.id;
+    const view = (await upload(`/campaigns/${id}/master`, CLIP, 'bottles.mp4')).body as CampaignView;
+    const url = `${base.replace(/\/api$/, '')}${view.master!.url}`;
+    const res = await fetch(url, { headers: { range: 'bytes=0-99' } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes).toEqual((await readFile(CLIP)).subarray(0, 100));
+    expect((await fetch(`${base}/media/masters/nope.mp4`)).status).toBe(404);
+    expect((await fetch(`${base}/media/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
+  });
+});

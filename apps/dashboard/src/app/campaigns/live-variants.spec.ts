@@ -1,0 +1,81 @@
+import type { MatrixInput, VariantView } from '@shotmatrix/contracts';
+import { applyCampaignEvent, countByStatus, groupByMarket, replaceVariants, upsertVariant } from './live-variants';
+
+function variant(over: Partial<VariantView> & Pick<VariantView, 'id'>): VariantView {
+  return {
+    campaignId: 'c1',
+    market: 'de',
+    label: 'classic',
+    background: 'beach',
+    renderKey: 'k'.repeat(64),
+    status: 'queued',
+    error: null,
+    outputUrl: null,
+    thumbnailUrl: null,
+    frameCount: null,
+    durationS: null,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+describe('live variants', () => {
+  it('upserts a newer copy and appends unknown variants', () => {
+    const a = variant({ id: 'a' });
+    const done = variant({ id: 'a', status: 'done', updatedAt: '2026-01-01T00:00:05.000Z' });
+    expect(upsertVariant([a], done)).toEqual([done]);
+    const b = variant({ id: 'b' });
+    expect(upsertVariant([a], b)).toEqual([a, b]);
+  });
+
+  it('ignores a copy older than the one shown (answers crossing in flight)', () => {
+    const fresh = variant({ id: 'a', status: 'rendering', updatedAt: '2026-01-01T00:00:05.000Z' });
+    const stale = variant({ id: 'a', status: 'queued', updatedAt: '2026-01-01T00:00:01.000Z' });
+    expect(upsertVariant([fresh], stale)).toEqual([fresh]);
+    expect(replaceVariants([fresh], [stale])).toEqual([fresh]);
+  });
+
+  it('lets a snapshot decide which variants exist', () => {
+    const a = variant({ id: 'a' });
+    const b = variant({ id: 'b' });
+    const next = applyCampaignEvent([a], { type: 'snapshot', variants: [b] });
+    expect(next.map((v) => v.id)).toEqual(['b']);
+  });
+
+  it('counts by status', () => {
+    const list = [
+      variant({ id: 'a', status: 'done' }),
+      variant({ id: 'b', status: 'failed' }),
+      variant({ id: 'c', status: 'done' }),
+      variant({ id: 'd', status: 'rendering' }),
+    ];
+    expect(countByStatus(list)).toEqual({ queued: 0, rendering: 1, done: 2, failed: 1, total: 4 });
+  });
+
+  it('groups by market in matrix order, then label and background order', () => {
+    const matrix: MatrixInput = {
+      markets: [
+        { code: 'fr', name: 'France', locale: 'fr-FR', copy: {} },
+        { code: 'de', name: 'Germany', locale: 'de-DE', copy: {} },
+      ],
+      labels: [
+        { code: 'z-label', template: 'label-classic', fields: {} },
+        { code: 'a-label', template: 'label-badge', fields: {} },
+      ],
+      backgrounds: [{ code: 'city' }, { code: 'beach' }],
+    };
+    const list = [
+      variant({ id: '1', market: 'de', label: 'a-label', background: 'beach' }),
+      variant({ id: '2', market: 'fr', label: 'a-label', background: 'city' }),
+      variant({ id: '3', market: 'de', label: 'z-label', background: 'beach' }),
+      variant({ id: '4', market: 'de', label: 'z-label', background: 'city' }),
+      variant({ id: '5', market: 'gone', label: 'a-label', background: 'city' }),
+    ];
+    const groups = groupByMarket(list, matrix);
+    expect(groups.map((g) => [g.market, g.name, g.variants.map((v) => v.id)])).toEqual([
+      ['fr', 'France', ['2']],
+      ['de', 'Germany', ['4', '3', '1']],
+      ['gone', null, ['5']],
+    ]);
+  });
+});

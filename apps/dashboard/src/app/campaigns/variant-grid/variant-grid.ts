@@ -1,0 +1,31 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { MatrixInput, VariantView } from '@shotmatrix/contracts';
+import { StatusChip } from '../../shared/status-chip';
+import { percent } from '../../shared/format';
+import type { StreamState } from '../campaign-events';
+import { countByStatus, groupByMarket } from '../live-variants';
+
+const STREAM_TEXT: Record<StreamState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  lost: 'Live updates unavailable',
+};
+
+@Component({
+  selector: 'app-variant-grid',
+  imports: [RouterLink, StatusChip],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './variant-grid.html',
+  styleUrl: './variant-grid.css',
+})
+export class VariantGrid {
+  readonly variants = input.required<VariantView[]>();
+  readonly matrix = input<MatrixInput | null>(null);
+  readonly streamState = input<StreamState>('connecting');
+
+  protected readonly counts = computed(() => countByStatus(this.variants()));
+  protected readonly groups = computed(() => groupByMarket(this.variants(), this.matrix()));
+  protected readonly streamText = computed(() => STREAM_TEXT[this.streamState()]);
+  protected readonly percent = percent;
+}

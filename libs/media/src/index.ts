@@ -1,0 +1,16 @@
+export { type MediaTools } from './media-tools';
+export {
+  countFrames,
+  interpretVideoProbe,
+  probeImage,
+  probeVideo,
+  IMAGE_FORMAT_WHITELIST,
+  VIDEO_FORMAT_WHITELIST,
+  type ImageProbe,
+  type ProbeOptions,
+  type VideoProbe,
+} from './probe';
+export { FfmpegError, runFfmpeg, type RunFfmpegOptions } from './run-ffmpeg';
+export { buildRenderArgs, even, insetSize, type RenderPlan } from './render-args';
+export { buildSyntheticMasterArgs, type SyntheticMasterOptions } from './synthetic-master-args';
+export { buildStillArgs, type StillOptions } from './still-args';

@@ -1,0 +1,161 @@
+import { Resvg } from '@resvg/resvg-js';
+import Handlebars from 'handlebars';
+import { DomainError } from '@shotmatrix/domain';
+import { notoSansFontFiles } from './font-files';
+import type { LabelTemplate } from './label-template';
+import { fitFontSize } from './text-fit';
+
+export type TemplateFields = Record<string, string | number>;
+
+export interface RasterImage {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+const MAX_RASTER_WIDTH = 8192;
+
+/**
+ * Copy is checked before rendering so a producer gets one clear message per
+ * field. Fields a template does not declare are ignored: a market's copy deck
+ * can hold more lines than one label shows.
+ */
+export function checkFields(template: LabelTemplate, fields: TemplateFields): void {
+  for (const field of template.fields) {
+    const value = fields[field.name];
+    const text = value === undefined || value === null ? '' : String(value);
+    if (field.required && text.trim() === '') {
+      throw new DomainError(
+        'TEMPLATE_FIELD_MISSING',
+        `${template.kind} template "${template.name}" needs field "${field.name}"`,
+        'invalid',
+      );
+    }
+    const length = [...text].length;
+    if (field.maxLength !== undefined && length > field.maxLength) {
+      throw new DomainError(
+        'TEMPLATE_FIELD_TOO_LONG',
+        `${template.kind} template "${template.name}" allows at most ${field.maxLength} characters in field "${field.name}" (got ${length})`,
+        'invalid',
+      );
+    }
+  }
+}
+
+// One Handlebars environment for templates only: no helpers beyond the
+// built-ins and `fitFontSize`, and `knownHelpersOnly` so a template cannot
+// call anything else.
+const hbs = Handlebars.create();
+hbs.registerHelper('fitFontSize', (text: unknown, options: Handlebars.HelperOptions) => {
+  const { width, max, min } = options.hash as { width?: number; max?: number; min?: number };
+  if (!(typeof width === 'number' && typeof max === 'number' && typeof min === 'number')) {
+    throw new Error('fitFontSize needs numeric width=, max= and min=');
+  }
+  return fitFontSize(String(text ?? ''), { width, max, min });
+});
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+function compile(source: string): Handlebars.TemplateDelegate {
+  let fn = compiled.get(source);
+  if (!fn) {
+    fn = hbs.compile(source, { strict: true, knownHelpers: { fitFontSize: true }, knownHelpersOnly: true });
+    compiled.set(source, fn);
+  }
+  return fn;
+}
+
+/** Characters XML 1.0 forbids even as references; they would make the SVG unparseable. */
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Fills the template. Values are HTML-escaped by Handlebars (`& < > " ' \` =`
+ * become entities XML also accepts). Only declared fields reach the template,
+ * optional ones as "", so strict mode catches a template that uses a field
+ * its schema does not declare.
+ */
+export function renderSvg(template: LabelTemplate, fields: TemplateFields): string {
+  checkFields(template, fields);
+  const context: Record<string, string> = {};
+  for (const f of template.fields) {
+    const v = fields[f.name];
+    context[f.name] = v === undefined || v === null ? '' : String(v).replace(XML_INVALID, '');
+  }
+  try {
+    return compile(template.source)(context);
+  } catch (e) {
+    const missing = /^"([^"]+)" not defined in/.exec((e as Error).message);
+    if (missing) {
+      throw new DomainError(
+        'TEMPLATE_FIELD_MISSING',
+        `${template.kind} template "${template.name}" needs field "${missing[1]}"`,
+        'invalid',
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * resvg would read `<image href="/any/local/file">` from disk (it does here),
+ * and no option turns that off, so anything that refers outside the document
+ * is refused before resvg sees it: only `#fragment` and `data:image/` refs
+ * are allowed, and no DOCTYPE (external entities). `url(` is looked for
+ * only in markup and styles: copy that mentions "url(" is just text.
+ */
+export function assertSelfContained(svg: string): void {
+  const styles = [...svg.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]).join('\n');
+  const markup = svg.replace(/<style\b[^>]*>[\s\S]*?<\/style>/gi, '<style/>').replace(/>[^<]*</g, '><');
+  const problems: string[] = [];
+  // Escaped copy cannot spell `href="` or `<!`, so these scan the whole document.
+  for (const m of svg.matchAll(/\bhref\s*=\s*(["'])(.*?)\1/gis)) {
+    const ref = m[2].trim();
+    if (!ref.startsWith('#') && !/^data:image\//i.test(ref)) problems.push(`href="${ref.slice(0, 60)}"`);
+  }
+  for (const m of `${markup}\n${styles}`.matchAll(/url\(\s*(['"]?)([^)'"]*)\1\s*\)/gi)) {
+    if (!m[2].trim().startsWith('#')) problems.push(`url(${m[2].slice(0, 60)})`);
+  }
+  if (/<!DOCTYPE|<!ENTITY/i.test(svg)) problems.push('a DOCTYPE');
+  if (/@import/i.test(styles)) problems.push('a CSS @import');
+  if (problems.length) {
+    throw new DomainError(
+      'SVG_EXTERNAL_RESOURCE',
+      `the SVG refers to resources outside itself, which are not loaded: ${problems.join(', ')}`,
+      'invalid',
+    );
+  }
+}
+
+function renderImage(svg: string, opts: { width: number }) {
+  if (!(Number.isInteger(opts.width) && opts.width > 0 && opts.width <= MAX_RASTER_WIDTH)) {
+    throw new DomainError('INVALID_RENDER_SIZE', `label width must be a whole number of pixels from 1 to ${MAX_RASTER_WIDTH}`, 'invalid');
+  }
+  assertSelfContained(svg);
+  const fontFiles = notoSansFontFiles();
+  return new Resvg(svg, {
+    fitTo: { mode: 'width', value: opts.width },
+    font: {
+      loadSystemFonts: fontFiles.length === 0,
+      fontFiles,
+      defaultFontFamily: 'Noto Sans',
+      sansSerifFamily: 'Noto Sans',
+    },
+    logLevel: 'off',
+  }).render();
+}
+
+/** SVG → PNG with alpha, scaled to `width` (height follows the SVG's aspect ratio). */
+export function rasterise(svg: string, opts: { width: number }): RasterImage {
+  const image = renderImage(svg, opts);
+  return { png: image.asPng(), width: image.width, height: image.height };
+}
+
+/** Like `rasterise`, but straight RGBA bytes: for QC and tests that look at pixels. */
+export function rasteriseRgba(svg: string, opts: { width: number }): { pixels: Buffer; width: number; height: number } {
+  const image = renderImage(svg, opts);
+  return { pixels: image.pixels, width: image.width, height: image.height };
+}
+
+export function renderLabelPng(template: LabelTemplate, fields: TemplateFields, opts: { width: number }): RasterImage {
+  return rasterise(renderSvg(template, fields), opts);
+}
