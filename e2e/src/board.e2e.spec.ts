@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT, SHARED_MEDIA } from '@shotmatrix/testing';
@@ -17,6 +16,7 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     stack = await startStack();
+    // playwright-core gives every launch a fresh temporary profile of its own.
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
@@ -29,7 +29,6 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
         '--disable-component-update',
         '--disable-sync',
         '--autoplay-policy=no-user-gesture-required',
-        `--user-data-dir=${await mkdtemp(path.join(os.tmpdir(), 'chromium-'))}`,
       ],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

@@ -8,6 +8,8 @@ export interface RenderQueueOptions {
   connection: Redis;
   prefix: string;
   attempts: number;
+  /** First retry delay; doubles on each further attempt. */
+  backoffMs?: number;
 }
 
 export type RenderQueue = Queue<RenderJobPayload>;
@@ -18,7 +20,7 @@ export function createRenderQueue(opts: RenderQueueOptions): RenderQueue {
     prefix: opts.prefix,
     defaultJobOptions: {
       attempts: opts.attempts,
-      backoff: { type: 'exponential', delay: 2000 },
+      backoff: { type: 'exponential', delay: opts.backoffMs ?? 2000 },
       // Postgres keeps the history; Redis only needs enough to de-duplicate.
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 24 * 3600 },

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { createRedis } from './connection';
+import { createRenderQueue, createRenderWorker, enqueueRender, UnrecoverableError } from './render-queue';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:63809';
+
+describe('render queue (real Redis, fresh prefix per test)', () => {
+  const conns: Redis[] = [];
+  const conn = (purpose: 'queue' | 'worker') => {
+    const c = createRedis(redisUrl, purpose);
+    conns.push(c);
+    return c;
+  };
+  afterAll(async () => {
+    await Promise.all(conns.map((c) => c.quit().catch(() => undefined)));
+  });
+
+  it('enqueues a job id once however often it is added', async () => {
+    const prefix = `test-queue-${randomUUID()}`;
+    const queue = createRenderQueue({ connection: conn('queue'), prefix, attempts: 3 });
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => enqueueRender(queue, 'job-1', { variantId: 'v1', renderKey: 'k1' })));
+      await enqueueRender(queue, 'job-2', { variantId: 'v2', renderKey: 'k2' });
+      expect(await queue.count()).toBe(2);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  it('does not retry an unrecoverable failure, and retries a transient one', async () => {
+    const prefix = `test-queue-${randomUUID()}`;
+    const queue = createRenderQueue({ connection: conn('queue'), prefix, attempts: 2, backoffMs: 10 });
+    const seen: Record<string, number> = {};
+    const worker = createRenderWorker({ connection: conn('worker'), prefix, concurrency: 1 }, async (job) => {
+      seen[job.data.variantId] = (seen[job.data.variantId] ?? 0) + 1;
+      if (job.data.variantId === 'corrupt') throw new UnrecoverableError('corrupt master');
+      throw new Error('storage hiccup');
+    });
+    try {
+      await enqueueRender(queue, 'a', { variantId: 'corrupt', renderKey: 'k' });
+      await enqueueRender(queue, 'b', { variantId: 'flaky', renderKey: 'k' });
+      const deadline = Date.now() + 20_000;
+      while ((await queue.getFailedCount()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toEqual({ corrupt: 1, flaky: 2 });
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
