@@ -1,7 +1,8 @@
 // `npm test`: everything CI checks, on a stack of its own (.data/test, other
 // ports) so it never collides with a running `npm start`. Steps run in order
 // and stop at the first failure; services are always shut down.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ensureNodeModules } from './deps.mjs';
 import { ensureModels } from './models.mjs';
 import { StackError, c, exitWithError, log, repoRoot, run, tsRuntimeEnv, warn } from './proc.mjs';
@@ -46,8 +47,17 @@ async function stopServices() {
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+// Tests read real footage in place from ../shared/media (never copied into the repository).
+function ensureSharedMedia() {
+  const media = resolve(repoRoot, '..', 'shared', 'media');
+  if (!existsSync(join(media, 'SOURCES.md'))) {
+    throw new StackError(`the tests read real footage from ${media}, which is missing: check out shared/ beside the repository`);
+  }
+}
+
 async function main() {
   const setupStart = Date.now();
+  ensureSharedMedia();
   await ensureSystemPackages({ browser: true });
   await ensureNodeModules();
   await ensureModels();
