@@ -53,8 +53,8 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
     await page.getByTestId('master-ready').waitFor({ timeout: 60_000 });
 
     const markets = [
-      { code: 'de', name: 'Germany', locale: 'de-DE', headline: 'Sommer-Frische', price: '1,99 €' },
-      { code: 'jp', name: 'Japan', locale: 'ja-JP', headline: '夏のさわやかさ', price: '¥200' },
+      { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', headline: 'Sommer-Frische', price: '1.99' },
+      { code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', headline: '夏のさわやかさ', price: '200' },
     ];
     for (const [i, m] of markets.entries()) {
       await page.getByTestId('add-market').click();
@@ -62,6 +62,7 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
       await row.getByTestId('market-code').fill(m.code);
       await row.getByTestId('market-name').fill(m.name);
       await row.getByTestId('market-locale').fill(m.locale);
+      await row.getByTestId('market-currency').fill(m.currency);
       await row.getByTestId('market-headline').fill(m.headline);
       await row.getByTestId('market-price').fill(m.price);
     }

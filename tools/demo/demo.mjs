@@ -86,8 +86,8 @@ async function ensurePlate(plate, log) {
 
 function makeApi(apiUrl) {
   const base = apiUrl.replace(/\/+$/, '');
-  return async function api(method, path, { json, form } = {}) {
-    const init = { method, headers: { accept: 'application/json' } };
+  return async function api(method, path, { json, form, headers = {} } = {}) {
+    const init = { method, headers: { accept: 'application/json', ...headers } };
     if (json !== undefined) {
       init.body = JSON.stringify(json);
       init.headers['content-type'] = 'application/json';
@@ -169,11 +169,13 @@ export async function runDemo({
   log(`uploaded ${PLATES.length} background plates`);
 
   await api('PUT', `/api/campaigns/${id}/matrix`, {
+    // Edits name the campaign version they are based on.
+    headers: { 'if-match': `"${campaign.version}"` },
     json: {
       markets: [
-        { code: 'de', name: 'Germany', locale: 'de-DE', copy: { headline: 'Sommer-Frische', price: '1,99 €' } },
-        { code: 'jp', name: 'Japan', locale: 'ja-JP', copy: { headline: '夏のさわやかさ', price: '¥200' } },
-        { code: 'fr', name: 'France', locale: 'fr-FR', copy: { headline: 'Fraîcheur d’été', price: '1,89 €' } },
+        { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', copy: { headline: 'Sommer-Frische', price: 1.99 } },
+        { code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', copy: { headline: '夏のさわやかさ', price: 200 } },
+        { code: 'fr', name: 'France', locale: 'fr-FR', currency: 'EUR', copy: { headline: 'Fraîcheur d’été', price: 1.89 } },
       ],
       labels: [
         { code: 'classic', template: 'label-classic' },

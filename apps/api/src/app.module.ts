@@ -1,12 +1,14 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
+import { OutboxRelay, RenderReconciler } from '@shotmatrix/dispatch';
 import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createRedis, createRenderQueue, type RenderQueue } from '@shotmatrix/queue';
+import { createQueues, createRedis, type Queues } from '@shotmatrix/queue';
 import { createObjectStore } from '@shotmatrix/storage';
 import { TemplateRegistry } from '@shotmatrix/templating';
 import { CampaignsController } from './campaigns/campaigns.controller';
@@ -16,21 +18,41 @@ import { MatrixService } from './campaigns/matrix.service';
 import { UploadsService } from './campaigns/uploads.service';
 import { VariantsController } from './campaigns/variants.controller';
 import { DomainErrorFilter } from './common/domain-error.filter';
-import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, REDIS, RENDER_QUEUE, TEMPLATES } from './common/tokens';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
+import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY, QUEUES, REDIS, TEMPLATES } from './common/tokens';
 import { CampaignEventsController } from './events/campaign-events.controller';
 import { CampaignEventsService } from './events/campaign-events.service';
 import { HealthController } from './health/health.controller';
 import { MediaController } from './media/media.controller';
 
-/** Closes the queue connections the module opened, so shutdown is clean. */
-class QueueLifecycle implements OnApplicationShutdown {
+/** Starts the outbox relay and the reconciler with the app and stops them, and the queues, with it. */
+class DispatchLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private reconciler?: RenderReconciler;
+
   constructor(
-    @Inject(RENDER_QUEUE) private readonly queue: RenderQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QUEUES) private readonly queues: Queues,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    private readonly db: DataSource,
   ) {}
 
+  onApplicationBootstrap(): void {
+    this.relay?.start();
+    if (this.config.dispatch.relay) {
+      this.reconciler = new RenderReconciler(this.db, this.queues, {
+        intervalMs: this.config.dispatch.reconcileIntervalMs,
+        staleAfterMs: this.config.dispatch.reconcileStaleMs,
+        log: (m) => console.warn(m),
+      });
+      this.reconciler.start();
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    this.reconciler?.stop();
+    await this.relay?.stop();
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
     await this.redis.quit().catch(() => undefined);
   }
 }
@@ -48,11 +70,18 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl, 'queue') },
         {
-          provide: RENDER_QUEUE,
+          provide: QUEUES,
           inject: [REDIS],
-          useFactory: (redis: Redis) => createRenderQueue({ connection: redis, prefix: config.queuePrefix, attempts: config.render.attempts }),
+          useFactory: (redis: Redis) => createQueues({ connection: redis, prefix: config.queuePrefix, attempts: config.render.attempts }),
+        },
+        {
+          provide: OUTBOX_RELAY,
+          inject: [DataSource, QUEUES],
+          useFactory: (db: DataSource, queues: Queues) =>
+            config.dispatch.relay ? new OutboxRelay(db, queues, { log: (m) => console.warn(m) }) : null,
         },
         {
           provide: OBJECT_STORE,
@@ -64,7 +93,7 @@ export class AppModule {
         },
         { provide: TEMPLATES, useFactory: () => new TemplateRegistry(config.templatesDir) },
         { provide: MEDIA_TOOLS, useValue: { ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath } },
-        QueueLifecycle,
+        DispatchLifecycle,
         CampaignsService,
         MatrixService,
         ExpansionService,

@@ -14,7 +14,9 @@ export async function createApiApp(config: AppConfig, opts: { logger?: false } =
     // Uploads are streamed by the upload service; JSON bodies stay small.
     bodyParser: true,
   });
-  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('json', { limit: '10mb' });
+  // Campaign files and copy decks arrive as text and are parsed by @shotmatrix/campaign-files.
+  app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/csv', 'text/plain'], limit: '10mb' });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

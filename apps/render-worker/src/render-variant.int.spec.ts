@@ -3,33 +3,30 @@ import * as path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import type { RenderJobPayload } from '@shotmatrix/contracts';
+import { ANALYSER_VERSION } from '@shotmatrix/domain';
+import { OutboxRelay } from '@shotmatrix/dispatch';
 import { countFrames, probeVideo } from '@shotmatrix/media';
-import {
-  CampaignEntity,
-  dataSourceOptions,
-  MasterShotEntity,
-  PlateEntity,
-  RenderJobEntity,
-  VariantEntity,
-} from '@shotmatrix/persistence';
-import { createRedis, createRenderQueue, createRenderWorker, enqueueRender, type RenderQueue } from '@shotmatrix/queue';
+import { AnalysisEntity, CampaignEntity, dataSourceOptions, insertOutbox, MasterShotEntity, PlateEntity, RenderEntity, VariantEntity } from '@shotmatrix/persistence';
+import { createJobWorker, createQueues, createRedis, type Queues } from '@shotmatrix/queue';
 import { createObjectStore, type ObjectStore } from '@shotmatrix/storage';
 import { TemplateRegistry } from '@shotmatrix/templating';
 import { createTestEnv, SHARED_MEDIA, waitFor, type TestEnv } from '@shotmatrix/testing';
-import { renderVariantJob } from './render-variant.job';
+import { analyzeJob } from './analyze-master.job';
+import { renderJob, type WorkerDeps } from './render-variant.job';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/talking_head_yellow_backdrop_mdn.mp4');
 const PLATE = path.join(SHARED_MEDIA, 'plates/beach_sunset_budgie.jpg');
 
-describe('render worker (real ffmpeg, Postgres, Redis)', () => {
+describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => {
   let env: TestEnv;
   let db: DataSource;
   let store: ObjectStore;
-  let queue: RenderQueue;
-  let worker: Worker<RenderJobPayload>;
+  let queues: Queues;
+  let relay: OutboxRelay;
+  const workers: Worker[] = [];
   const redis: Redis[] = [];
   const tools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
+  const runs: Record<string, number> = {};
 
   beforeAll(async () => {
     env = await createTestEnv('worker');
@@ -38,33 +35,52 @@ describe('render worker (real ffmpeg, Postgres, Redis)', () => {
     await store.ensureReady();
     const [q, w, p] = [createRedis(env.config.redisUrl, 'queue'), createRedis(env.config.redisUrl, 'worker'), createRedis(env.config.redisUrl, 'queue')];
     redis.push(q, w, p);
-    queue = createRenderQueue({ connection: q, prefix: env.config.queuePrefix, attempts: 3 });
-    const deps = { config: env.config, db, store, tools, publisher: p, templates: new TemplateRegistry(env.config.templatesDir) };
-    worker = createRenderWorker({ connection: w, prefix: env.config.queuePrefix, concurrency: 1 }, (job, signal) =>
-      renderVariantJob(deps, job, signal),
+    queues = createQueues({ connection: q, prefix: env.config.queuePrefix, attempts: 3 });
+    relay = new OutboxRelay(db, queues, { pollMs: 200 });
+    relay.start();
+    const deps: WorkerDeps = {
+      config: env.config,
+      db,
+      store,
+      tools,
+      publisher: p,
+      templates: new TemplateRegistry(env.config.templatesDir),
+      kickRelay: () => void relay.kick(),
+    };
+    const opts = { connection: w, prefix: env.config.queuePrefix, concurrency: 1 };
+    workers.push(createJobWorker('analyze', opts, (job, signal) => analyzeJob(deps, job, signal)));
+    workers.push(
+      createJobWorker('render', opts, (job, signal) => {
+        runs[job.data.renderKey] = (runs[job.data.renderKey] ?? 0) + 1;
+        return renderJob(deps, job, signal);
+      }),
     );
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
+    await Promise.all(workers.map((w) => w.close()));
+    await relay?.stop();
+    for (const q of Object.values(queues ?? {})) {
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
     await Promise.all(redis.map((r) => r.quit().catch(() => undefined)));
     await db?.destroy();
     await env?.cleanup();
   });
 
-  async function seed(opts: { masterFile: string; plate?: boolean; renderKey: string }) {
-    const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.renderKey}` });
+  /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean }> }) {
+    const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
-    const masterKey = `masters/${opts.renderKey}.mp4`;
+    const masterKey = `masters/${opts.sha}.mp4`;
     await store.putFile(masterKey, opts.masterFile);
     const master = await db.getRepository(MasterShotEntity).save({
       campaignId: campaign.id,
       filename: 'talking.mp4',
       storageKey: masterKey,
       thumbnailKey: null,
-      sha256: opts.renderKey,
+      sha256: opts.sha,
       sizeBytes: probe.sizeBytes,
       width: probe.width,
       height: probe.height,
@@ -76,58 +92,91 @@ describe('render worker (real ffmpeg, Postgres, Redis)', () => {
       codec: probe.codec,
       isCurrent: true,
     });
-    let plateId: string | null = null;
-    if (opts.plate) {
-      await store.putFile('plates/beach.jpg', PLATE);
-      plateId = (await db.getRepository(PlateEntity).save({ campaignId: campaign.id, filename: 'beach.jpg', storageKey: 'plates/beach.jpg', sha256: 'b', width: 6144, height: 4096 })).id;
+    await store.putFile('plates/beach.jpg', PLATE);
+    const plate = await db.getRepository(PlateEntity).save({ campaignId: campaign.id, filename: 'beach.jpg', storageKey: 'plates/beach.jpg', sha256: 'b', width: 6144, height: 4096 });
+    const analysis = await db.getRepository(AnalysisEntity).save({ masterSha256: opts.sha, analyserVersion: ANALYSER_VERSION, status: 'queued' });
+    for (const [i, k] of opts.keys.entries()) {
+      await db.getRepository(RenderEntity).insert({
+        renderKey: k.key,
+        status: 'waiting',
+        analysisId: analysis.id,
+        masterShotId: master.id,
+        params: {
+          masterShotId: master.id,
+          template: 'label-classic',
+          fields: { headline: 'Sommer-Frische', price: '1,99 €' },
+          locale: 'de-DE',
+          direction: 'ltr',
+          plateId: k.plate ? plate.id : null,
+          lut: null,
+          aspect: null,
+          motionAdherence: 1,
+          structureAdherence: 1,
+        },
+      });
+      // Two cells share each render key: it must render once.
+      for (const cell of ['a', 'b']) {
+        await db.getRepository(VariantEntity).insert({
+          campaignId: campaign.id,
+          cellKey: `market=de;label=l${i};background=${cell}`,
+          coords: { market: 'de', label: `l${i}`, background: cell },
+          marketCode: 'de',
+          labelCode: `l${i}`,
+          backgroundCode: cell,
+          renderKey: k.key,
+          params: {},
+        });
+      }
     }
-    const variant = await db.getRepository(VariantEntity).save({
-      campaignId: campaign.id,
-      marketCode: 'de',
-      labelCode: 'classic',
-      backgroundCode: opts.plate ? 'beach' : 'original',
-      renderKey: opts.renderKey,
-      params: { masterShotId: master.id, template: 'label-classic', fields: { headline: 'Sommer-Frische', price: '1,99 €' }, locale: 'de-DE', plateId },
-      status: 'queued',
-      error: null,
-    });
-    const job = await db.getRepository(RenderJobEntity).save({ variantId: variant.id, renderKey: opts.renderKey, status: 'queued' });
-    await enqueueRender(queue, job.id, { variantId: variant.id, renderKey: opts.renderKey });
-    return { variant, job, probe };
+    await db.transaction((tx) => insertOutbox(tx, [{ queue: 'analyze', jobId: `analysis-${analysis.id}`, payload: { analysisId: analysis.id } }]));
+    void relay.kick();
+    return { probe, analysis };
   }
 
-  const settled = (id: string) =>
-    waitFor(`variant ${id} to finish`, async () => {
-      const v = await db.getRepository(VariantEntity).findOneByOrFail({ id });
-      return v.status === 'done' || v.status === 'failed' ? v : null;
-    }, 90_000);
+  const settled = (key: string) =>
+    waitFor(
+      `render ${key.slice(0, 8)} to finish`,
+      async () => {
+        const r = await db.getRepository(RenderEntity).findOneByOrFail({ renderKey: key });
+        return r.status === 'done' || r.status === 'failed' ? r : null;
+      },
+      120_000,
+    );
 
-  it('renders a variant over a plate with the master frame count, audio and a thumbnail', async () => {
-    const { variant, probe } = await seed({ masterFile: CLIP, plate: true, renderKey: 'a'.repeat(64) });
-    const done = await settled(variant.id);
-    expect(done.error).toBeNull();
-    expect(done.status).toBe('done');
-    const out = path.join(env.config.workDir, 'check.mp4');
-    await store.getToFile(done.outputKey!, out);
-    const outProbe = await probeVideo(tools, out);
-    expect(await countFrames(tools, out)).toBe(probe.frameCount);
-    expect(done.frameCount).toBe(probe.frameCount);
-    expect(Math.abs(outProbe.durationS - probe.durationS)).toBeLessThan(1 / probe.fps + 0.05);
-    expect(outProbe.hasAudio).toBe(true);
-    expect(outProbe.codec).toBe('h264');
-    expect((await store.head(done.thumbnailKey!))?.size).toBeGreaterThan(1000);
+  it('analyses the master once, then renders each key once with the master frame count, audio and a thumbnail', async () => {
+    const keys = [{ key: 'a'.repeat(64), plate: true }, { key: 'b'.repeat(64) }];
+    const { probe, analysis } = await seed({ masterFile: CLIP, sha: 'm1', keys });
+    for (const { key } of keys) {
+      const done = await settled(key);
+      expect(done.error).toBeNull();
+      expect(done.status).toBe('done');
+      expect(done.frameCount).toBe(probe.frameCount);
+      const out = path.join(env.config.workDir, `check-${key.slice(0, 4)}.mp4`);
+      await store.getToFile(done.outputKey!, out);
+      expect(await countFrames(tools, out)).toBe(probe.frameCount);
+      const outProbe = await probeVideo(tools, out);
+      expect(Math.abs(outProbe.durationS - probe.durationS)).toBeLessThan(1 / probe.fps + 0.05);
+      expect(outProbe.hasAudio).toBe(true);
+      expect((await store.head(done.thumbnailKey!))?.size).toBeGreaterThan(1000);
+      expect(runs[key]).toBe(1);
+      expect(done.attempts).toBe(1);
+    }
+    const a = await db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysis.id });
+    expect(a.status).toBe('done');
+    expect(a.result).toMatchObject({ frameCount: probe.frameCount });
   });
 
-  it('fails a variant whose master is corrupt, with the reason, without retrying', async () => {
+  it('fails the renders of a master whose analysis fails, with the reason, without retrying', async () => {
     const corrupt = path.join(env.config.workDir, 'corrupt.mp4');
     await writeFile(corrupt, Buffer.alloc(64 * 1024, 7));
-    const { variant, job } = await seed({ masterFile: corrupt, renderKey: 'c'.repeat(64) });
-    const failed = await settled(variant.id);
+    const key = 'c'.repeat(64);
+    const { analysis } = await seed({ masterFile: corrupt, sha: 'm2', keys: [{ key }] });
+    const failed = await settled(key);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatch(/not a video/i);
-    const bull = await queue.getJob(job.id);
-    await waitFor('the job to be marked failed', async () => (await bull?.getState()) === 'failed');
-    expect((await queue.getJob(job.id))?.attemptsMade).toBe(1);
-    expect((await db.getRepository(RenderJobEntity).findOneByOrFail({ id: job.id })).status).toBe('failed');
+    expect(failed.error).toMatch(/^analysis of the master failed: .*not a video/i);
+    expect(runs[key]).toBeUndefined();
+    const job = await queues.analyze.getJob(`analysis-${analysis.id}`);
+    await waitFor('the analysis job to be failed', async () => (await job?.getState()) === 'failed');
+    expect((await queues.analyze.getJob(`analysis-${analysis.id}`))?.attemptsMade).toBe(1);
   });
 });

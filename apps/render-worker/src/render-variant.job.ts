@@ -1,88 +1,100 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
-import { VARIANT_EVENTS_CHANNEL, type RenderJobPayload, type VariantChangedMessage } from '@shotmatrix/contracts';
+import { RENDER_EVENTS_CHANNEL, type RenderChangedMessage, type RenderJobPayload } from '@shotmatrix/contracts';
 import { DomainError, layoutVariant } from '@shotmatrix/domain';
 import { buildRenderArgs, countFrames, FfmpegError, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { MasterShotEntity, PlateEntity, RenderJobEntity, VariantEntity } from '@shotmatrix/persistence';
-import { UnrecoverableError } from '@shotmatrix/queue';
+import { MasterShotEntity, PlateEntity, RenderEntity } from '@shotmatrix/persistence';
+import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
 import { renderLabelPng, type TemplateRegistry } from '@shotmatrix/templating';
 
-export interface RenderDeps {
+export interface WorkerDeps {
   config: AppConfig;
   db: DataSource;
   store: ObjectStore;
   templates: TemplateRegistry;
   tools: MediaTools;
   publisher: Redis;
+  /** Publishes outbox messages written by a handler (e.g. renders released by an analysis). */
+  kickRelay: () => void;
+}
+
+/** Media problems are final; anything else (storage, database) is worth another attempt. */
+export const isDeterministic = (e: unknown) => e instanceof DomainError || e instanceof FfmpegError;
+
+export function describeError(e: unknown): string {
+  if (e instanceof FfmpegError) return `ffmpeg could not render this variant: ${e.message}`;
+  if (e instanceof Error) return e.message;
+  return String(e);
 }
 
 /**
- * Renders one variant: one ffmpeg pass over the master writes the MP4 and
- * its thumbnail. Problems with the media itself (corrupt master, frame count
- * drift) fail the variant at once with the reason; anything else (storage,
- * database) is retried by the queue.
+ * Renders one render key: one ffmpeg pass over the master writes the MP4 and
+ * its thumbnail. Running the same job twice is harmless: a render that is
+ * already done is left alone, and the result is committed only while the
+ * render is still in progress.
  */
-export async function renderVariantJob(deps: RenderDeps, job: Job<RenderJobPayload>, signal: AbortSignal): Promise<void> {
+export async function renderJob(deps: WorkerDeps, job: Job<RenderJobPayload>, signal: AbortSignal): Promise<void> {
   const { db } = deps;
-  const jobId = job.id as string;
-  const row = await db.getRepository(RenderJobEntity).findOneBy({ id: jobId });
-  const variant = await db.getRepository(VariantEntity).findOneBy({ id: job.data.variantId });
-  // A newer expansion superseded this job, or the cell left the matrix: nothing to do.
-  if (!row || row.status === 'superseded' || !variant || variant.renderKey !== job.data.renderKey) return;
+  const key = job.data.renderKey;
+  const claimed: RenderEntity[] = (
+    await db.query(
+      `UPDATE render SET status = 'rendering', attempts = attempts + 1, started_at = now(), updated_at = now()
+       WHERE render_key = $1 AND status IN ('queued', 'rendering') RETURNING render_key`,
+      [key],
+    )
+  )[0];
+  if (!claimed?.length) return;
+  const render = await db.getRepository(RenderEntity).findOneByOrFail({ renderKey: key });
+  await publish(deps, key);
 
   const final = () => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   try {
-    await db.getRepository(RenderJobEntity).update({ id: jobId }, { status: 'active', startedAt: new Date(), attempts: job.attemptsMade + 1 });
-    await setVariant(deps, variant, { status: 'rendering', error: null });
-    const result = await render(deps, variant, signal);
-    await db.transaction(async (tx) => {
-      // Conditional on the render key: a result for an outdated key is kept in storage but not shown.
-      const updated = await tx.update(
-        VariantEntity,
-        { id: variant.id, renderKey: job.data.renderKey },
-        { status: 'done', error: null, ...result },
-      );
-      await tx.update(RenderJobEntity, { id: jobId }, { status: updated.affected ? 'done' : 'superseded', finishedAt: new Date() });
-    });
-    await publish(deps, variant);
+    const result = await produce(deps, render, signal);
+    await db.query(
+      `UPDATE render SET status = 'done', error = NULL, output_key = $2, thumbnail_key = $3, frame_count = $4, duration_s = $5,
+         finished_at = now(), updated_at = now()
+       WHERE render_key = $1 AND status = 'rendering'`,
+      [key, result.outputKey, result.thumbnailKey, result.frameCount, result.durationS],
+    );
+    await publish(deps, key);
   } catch (e) {
-    const deterministic = e instanceof DomainError || e instanceof FfmpegError;
+    const deterministic = isDeterministic(e);
+    const reason = describeError(e);
     if (deterministic || final()) {
-      const reason = describe(e);
-      await db.getRepository(RenderJobEntity).update({ id: jobId }, { status: 'failed', error: reason, finishedAt: new Date() });
-      await setVariant(deps, variant, { status: 'failed', error: reason }, job.data.renderKey);
-      if (deterministic) throw new UnrecoverableError(reason);
+      await db.query(`UPDATE render SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE render_key = $1`, [key, reason]);
     } else {
-      await setVariant(deps, variant, { status: 'queued', error: `retrying: ${describe(e)}` }, job.data.renderKey);
+      await db.query(`UPDATE render SET status = 'queued', error = $2, updated_at = now() WHERE render_key = $1`, [key, `retrying: ${reason}`]);
     }
+    await publish(deps, key);
+    if (deterministic) throw new UnrecoverableError(reason);
     throw e;
   }
 }
 
-async function render(deps: RenderDeps, variant: VariantEntity, signal: AbortSignal) {
+async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSignal) {
   const { db, store, tools, config } = deps;
-  const master = await db.getRepository(MasterShotEntity).findOneByOrFail({ id: variant.params.masterShotId });
-  const plate = variant.params.plateId ? await db.getRepository(PlateEntity).findOneByOrFail({ id: variant.params.plateId }) : null;
+  const p = render.params;
+  const master = await db.getRepository(MasterShotEntity).findOneByOrFail({ id: render.masterShotId });
+  const plate = p.plateId ? await db.getRepository(PlateEntity).findOneByOrFail({ id: p.plateId }) : null;
   const work = await mkdtemp(path.join(config.workDir, 'render-'));
   try {
     const masterPath = path.join(work, `master${path.extname(master.storageKey)}`);
     await store.getToFile(master.storageKey, masterPath);
     // Re-probe what is actually on disk: storage may hold something other than what was uploaded.
-    const probe = await probeVideo(tools, masterPath);
+    const probe = await probeVideo(tools, masterPath, { displayName: master.filename });
     let platePath: string | undefined;
     if (plate) {
       platePath = path.join(work, `plate${path.extname(plate.storageKey)}`);
       await store.getToFile(plate.storageKey, platePath);
     }
 
-    const template = await deps.templates.get(variant.params.template);
+    const template = await deps.templates.get(p.template);
     const layout = layoutVariant(probe, template.width / template.height);
-    const label = renderLabelPng(template, variant.params.fields, { width: layout.label.width });
+    const label = renderLabelPng(template, p.fields, { width: layout.label.width });
     const labelPath = path.join(work, 'label.png');
     await writeFile(labelPath, label.png);
 
@@ -106,8 +118,9 @@ async function render(deps: RenderDeps, variant: VariantEntity, signal: AbortSig
       throw new DomainError('FRAME_COUNT_MISMATCH', `the render has ${frames} frames but the master has ${master.frameCount}`);
     }
     const outProbe = await probeVideo(tools, outputPath);
-    const outputKey = `variants/${variant.renderKey}/output.mp4`;
-    const thumbnailKey = `variants/${variant.renderKey}/thumb.jpg`;
+    // Content-addressed keys: a second run of the same key writes the same objects.
+    const outputKey = `renders/${render.renderKey}/output.mp4`;
+    const thumbnailKey = `renders/${render.renderKey}/thumb.jpg`;
     await store.putFile(outputKey, outputPath, 'video/mp4');
     await store.putFile(thumbnailKey, thumbPath, 'image/jpeg');
     return { outputKey, thumbnailKey, frameCount: frames, durationS: outProbe.durationS };
@@ -116,18 +129,7 @@ async function render(deps: RenderDeps, variant: VariantEntity, signal: AbortSig
   }
 }
 
-async function setVariant(deps: RenderDeps, variant: VariantEntity, change: Partial<VariantEntity>, renderKey = variant.renderKey): Promise<void> {
-  await deps.db.getRepository(VariantEntity).update({ id: variant.id, renderKey }, change);
-  await publish(deps, variant);
-}
-
-async function publish(deps: RenderDeps, variant: VariantEntity): Promise<void> {
-  const msg: VariantChangedMessage = { campaignId: variant.campaignId, variantId: variant.id };
-  await deps.publisher.publish(`${deps.config.queuePrefix}:${VARIANT_EVENTS_CHANNEL}`, JSON.stringify(msg));
-}
-
-function describe(e: unknown): string {
-  if (e instanceof FfmpegError) return `ffmpeg could not render this variant: ${e.message}`;
-  if (e instanceof Error) return e.message;
-  return String(e);
+export async function publish(deps: Pick<WorkerDeps, 'publisher' | 'config'>, renderKey: string): Promise<void> {
+  const msg: RenderChangedMessage = { renderKey };
+  await deps.publisher.publish(`${deps.config.queuePrefix}:${RENDER_EVENTS_CHANNEL}`, JSON.stringify(msg));
 }

@@ -46,6 +46,9 @@ const envSchema = z
     FFPROBE_PATH: z.string().default('ffprobe'),
     RENDER_CONCURRENCY: intString(1, 64).default(1),
     RENDER_ATTEMPTS: intString(1, 20).default(3),
+    OUTBOX_RELAY: boolString.default(true),
+    RECONCILE_INTERVAL_MS: intString(1000, 3_600_000).default(30_000),
+    RECONCILE_STALE_MS: intString(0, 86_400_000).default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE !== 's3') return;
@@ -77,6 +80,8 @@ export interface AppConfig {
   ffmpegPath: string;
   ffprobePath: string;
   render: { concurrency: number; attempts: number };
+  /** The outbox relay and reconciler; tests switch the relay off to play a crash between commit and enqueue. */
+  dispatch: { relay: boolean; reconcileIntervalMs: number; reconcileStaleMs: number };
 }
 
 export class ConfigError extends Error {
@@ -128,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS },
+    dispatch: { relay: e.OUTBOX_RELAY, reconcileIntervalMs: e.RECONCILE_INTERVAL_MS, reconcileStaleMs: e.RECONCILE_STALE_MS },
   };
 }

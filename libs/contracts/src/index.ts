@@ -1,3 +1,4 @@
 export * from './matrix.schema';
+export * from './validation';
 export * from './views';
 export * from './queues';

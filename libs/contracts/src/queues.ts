@@ -1,16 +1,23 @@
 /** Queue names and job payloads shared by the API (producer) and the worker (consumer). */
-export const QUEUES = { render: 'render' } as const;
+export const QUEUES = { analyze: 'analyze', render: 'render' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-/** Payloads carry ids only; handlers load the rows they need. */
+/** Payloads carry ids only; handlers load the rows they need. The render key is also the job id. */
 export interface RenderJobPayload {
-  variantId: string;
   renderKey: string;
 }
 
-/** Redis pub/sub channel on which the worker announces variant changes. */
-export const VARIANT_EVENTS_CHANNEL = 'variant-events';
-export interface VariantChangedMessage {
-  campaignId: string;
-  variantId: string;
+export interface AnalyzeJobPayload {
+  analysisId: string;
+}
+
+export interface JobPayloads {
+  analyze: AnalyzeJobPayload;
+  render: RenderJobPayload;
+}
+
+/** Redis pub/sub channel on which workers announce render changes. */
+export const RENDER_EVENTS_CHANNEL = 'render-events';
+export interface RenderChangedMessage {
+  renderKey: string;
 }

@@ -23,12 +23,25 @@ export interface PlateView {
   url: string;
 }
 
+export interface ApprovalView {
+  decision: 'approved' | 'rejected';
+  /** True when the variant's render key changed after the decision: it needs a new look. */
+  stale: boolean;
+  by: string | null;
+  at: string;
+}
+
 export interface VariantView {
   id: string;
   campaignId: string;
+  /** Stable identity of the cell: `market=de;label=classic;background=beach[;aspect=…;<dimension>=…]`. */
+  cellKey: string;
+  /** Every dimension's code for this cell, built-in and producer-defined. */
+  coords: Record<string, string>;
   market: string;
   label: string;
   background: string;
+  approval: ApprovalView | null;
   renderKey: string;
   status: VariantStatus;
   error: string | null;
@@ -56,10 +69,29 @@ export interface CampaignSummaryView {
 }
 
 export interface CampaignView extends CampaignSummaryView {
+  /** Optimistic-concurrency version: send it back as `If-Match: "<version>"` with every edit. */
+  version: number;
   master: MasterShotView | null;
   plates: PlateView[];
   matrix: import('./matrix.schema').MatrixInput | null;
   variants: VariantView[];
+}
+
+/** What an expansion did (POST /campaigns/:id/expand returns it beside the campaign). */
+export interface ExpansionSummary {
+  cells: number;
+  created: number;
+  changed: number;
+  unchanged: number;
+  removed: number;
+  /** Renders queued (distinct render keys); cells sharing a key render once. */
+  queued: number;
+  /** Cells whose render key already had a render (done or in flight). */
+  reused: number;
+}
+
+export interface ExpandResponse extends CampaignView {
+  expansion: ExpansionSummary;
 }
 
 /** Pushed over the campaign's server-sent event stream. */
@@ -71,4 +103,6 @@ export interface ApiErrorBody {
   statusCode: number;
   code: string;
   message: string;
+  /** Every problem found, when validation found several (the message is the first). */
+  problems?: string[];
 }

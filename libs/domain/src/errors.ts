@@ -3,13 +3,15 @@
  * tests match on it); `kind` decides the HTTP status in one place, the API's
  * exception filter.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'too-large' | 'unsupported-media';
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'too-large' | 'unsupported-media' | 'precondition-required';
 
 export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly kind: DomainErrorKind = 'invalid',
+    /** Every problem, when validation found several; `message` is the first. */
+    readonly problems?: string[],
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
+import type { ResolvedRender } from './matrix';
 
 /**
  * Bumped whenever the renderer's output for the same inputs changes, so that
  * every cached render is invalidated at once.
  */
-export const RENDERER_VERSION = 'v0.1';
+export const RENDERER_VERSION = 'v0.2';
 
 export interface RenderKeyInput {
   masterSha256: string;
-  templateName: string;
+  /** Version of the master's analysis the render uses (mattes, motion, …). */
+  analysisVersion: string;
   templateSha256: string;
-  fields: Record<string, string | number>;
-  locale: string;
-  plateSha256: string | null;
+  /** Content hashes of every asset the render reads, by role (plate, lut, …); null when unused. */
+  assets: Record<string, string | null>;
+  render: ResolvedRender;
 }
 
 /** JSON with object keys sorted at every depth, so equal inputs hash equally. */
@@ -27,9 +29,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Hash of everything that decides a variant's pixels. */
+/** Hash of everything that decides a variant's pixels: equal keys render once. */
 export function renderKey(input: RenderKeyInput): string {
+  // Assets count by content (the hashes in `assets`), not by which upload they came from.
+  const { plateId: _plateId, ...pixels } = input.render;
   return createHash('sha256')
-    .update(canonicalJson({ renderer: RENDERER_VERSION, ...input }))
+    .update(canonicalJson({ renderer: RENDERER_VERSION, ...input, render: pixels }))
     .digest('hex');
 }
+
+/**
+ * Version of the master analysis. v0 measures the master (probe and exact
+ * frame count); mattes, camera motion and label planes arrive with the
+ * analysis milestone and bump it.
+ */
+export const ANALYSER_VERSION = 'a0.1';

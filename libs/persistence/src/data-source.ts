@@ -1,15 +1,29 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AnalysisEntity } from './entities/analysis.entity';
+import { ApprovalEntity } from './entities/approval.entity';
 import { CampaignEntity } from './entities/campaign.entity';
-import { DimensionValueEntity } from './entities/dimension-value.entity';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { MasterShotEntity } from './entities/master-shot.entity';
+import { OutboxEntity } from './entities/outbox.entity';
 import { PlateEntity } from './entities/plate.entity';
-import { RenderJobEntity } from './entities/render-job.entity';
+import { RenderEntity } from './entities/render.entity';
 import { VariantEntity } from './entities/variant.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { MatrixV1RendersOutbox1764100000000 } from './migrations/1764100000000-matrix-v1-renders-outbox';
 
-export const ENTITIES = [CampaignEntity, DimensionValueEntity, MasterShotEntity, PlateEntity, VariantEntity, RenderJobEntity];
+export const ENTITIES = [
+  CampaignEntity,
+  MasterShotEntity,
+  PlateEntity,
+  VariantEntity,
+  RenderEntity,
+  AnalysisEntity,
+  ApprovalEntity,
+  OutboxEntity,
+  IdempotencyKeyEntity,
+];
 /** Listed explicitly (not globbed) so bundlers and swc-node agree on what runs. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, MatrixV1RendersOutbox1764100000000];
 
 export function dataSourceOptions(databaseUrl: string, appName = 'shotmatrix'): DataSourceOptions {
   return {

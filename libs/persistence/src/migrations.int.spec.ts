@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrations } from './data-source';
+import { dataSourceOptions, MIGRATIONS, runMigrations } from './data-source';
 
 // A scratch database of its own (the testing lib depends on this lib, so it cannot be used here).
 const adminUrl = process.env.SHOTMATRIX_TEST_PG_ADMIN_URL ?? 'postgres://shotmatrix@127.0.0.1:54339/postgres';
@@ -23,7 +23,12 @@ describe('migrations (real Postgres)', () => {
     await admin(`CREATE DATABASE "${dbName}"`);
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
-    expect(await runMigrations(url.toString())).toEqual(['InitialSchema1764000000000']);
+    // Stop after the first migration, write v0 data, then migrate it forward: nothing may be lost.
+    const v0 = await new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, 1) }).initialize();
+    await v0.runMigrations();
+    await seedV0(v0);
+    await v0.destroy();
+    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000']);
     db = await new DataSource(dataSourceOptions(url.toString())).initialize();
   });
 
@@ -52,22 +57,67 @@ describe('migrations (real Postgres)', () => {
     await expect(insert(true)).rejects.toThrow(/master_shot_one_current/);
   });
 
-  it('rejects a variant status outside the state machine', async () => {
-    const [{ id }] = await db.query("INSERT INTO campaign (name) VALUES ('c2') RETURNING id");
+  it('carries v0 campaigns over: matrix, prices as numbers with a currency, renders with their outputs', async () => {
+    const [c] = await db.query(`SELECT matrix, version FROM campaign WHERE name = 'v0'`);
+    expect(c.version).toBe(1);
+    expect(c.matrix.markets).toEqual([
+      { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', copy: { headline: 'Frisch', price: 1.99 } },
+      { code: 'jp', name: 'Japan', locale: 'ja-JP', copy: { headline: '新鮮', price_text: 'ask in store' } },
+    ]);
+    expect(c.matrix.labels).toEqual([{ code: 'classic', template: 'label-classic', fields: {} }]);
+    const [v] = await db.query(
+      `SELECT v.cell_key, v.coords, r.status, r.output_key FROM variant v JOIN render r USING (render_key) WHERE v.market_code = 'de'`,
+    );
+    expect(v).toEqual({
+      cell_key: 'market=de;label=classic;background=original',
+      coords: { market: 'de', label: 'classic', background: 'original' },
+      status: 'done',
+      output_key: 'variants/k1/output.mp4',
+    });
+  });
+
+  it('rejects a render status outside the state machine', async () => {
     await expect(
-      db.query(
-        `INSERT INTO variant (campaign_id, market_code, label_code, background_code, render_key, params, status)
-         VALUES ($1, 'de', 'l', 'b', 'k', '{}', 'approved')`,
-        [id],
-      ),
+      db.query(`UPDATE render SET status = 'approved' WHERE render_key = 'k1'`),
     ).rejects.toThrow(/check constraint/);
   });
 
-  it('rolls back cleanly', async () => {
-    await db.undoLastMigration();
-    const tables: Array<{ n: string }> = await db.query("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration'");
-    expect(Number(tables[0].n)).toBe(0);
-    await db.runMigrations();
+  it('refuses to revert the matrix migration rather than lose data', async () => {
+    await expect(db.undoLastMigration()).rejects.toThrow(/cannot be reverted/);
     expect(await db.showMigrations()).toBe(false);
   });
 });
+
+async function seedV0(db: DataSource): Promise<void> {
+  const [{ id }] = await db.query("INSERT INTO campaign (name) VALUES ('v0') RETURNING id");
+  const [{ id: masterId }] = await db.query(
+    `INSERT INTO master_shot (campaign_id, filename, storage_key, sha256, size_bytes, width, height, fps_fraction, fps, frame_count, duration_s, has_audio, codec)
+     VALUES ($1, 'm.mp4', 'masters/m.mp4', 'm', 1, 2, 2, '25/1', 25, 1, 0.04, false, 'h264') RETURNING id`,
+    [id],
+  );
+  const dims: Array<[string, string, number, object]> = [
+    ['market', 'de', 0, { code: 'de', name: 'Germany', locale: 'de-DE', copy: { headline: 'Frisch', price: '1,99 €' } }],
+    ['market', 'jp', 1, { code: 'jp', name: 'Japan', locale: 'ja-JP', copy: { headline: '新鮮', price: 'ask in store' } }],
+    ['label', 'classic', 0, { code: 'classic', template: 'label-classic', fields: {} }],
+    ['background', 'original', 0, { code: 'original' }],
+  ];
+  for (const [dimension, code, position, params] of dims) {
+    await db.query(`INSERT INTO dimension_value (campaign_id, dimension, code, position, params) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      dimension,
+      code,
+      position,
+      JSON.stringify(params),
+    ]);
+  }
+  for (const [market, key, status, out] of [
+    ['de', 'k1', 'done', 'variants/k1/output.mp4'],
+    ['jp', 'k2', 'failed', null],
+  ]) {
+    await db.query(
+      `INSERT INTO variant (campaign_id, market_code, label_code, background_code, render_key, params, status, output_key)
+       VALUES ($1, $2, 'classic', 'original', $3, $4, $5, $6)`,
+      [id, market, key, JSON.stringify({ masterShotId: masterId }), status, out],
+    );
+  }
+}

@@ -20,8 +20,8 @@ describe('render queue (real Redis, fresh prefix per test)', () => {
     const prefix = `test-queue-${randomUUID()}`;
     const queue = createRenderQueue({ connection: conn('queue'), prefix, attempts: 3 });
     try {
-      await Promise.all(Array.from({ length: 5 }, () => enqueueRender(queue, 'job-1', { variantId: 'v1', renderKey: 'k1' })));
-      await enqueueRender(queue, 'job-2', { variantId: 'v2', renderKey: 'k2' });
+      await Promise.all(Array.from({ length: 5 }, () => enqueueRender(queue, 'k1')));
+      await enqueueRender(queue, 'k2');
       expect(await queue.count()).toBe(2);
     } finally {
       await queue.obliterate({ force: true });
@@ -34,13 +34,13 @@ describe('render queue (real Redis, fresh prefix per test)', () => {
     const queue = createRenderQueue({ connection: conn('queue'), prefix, attempts: 2, backoffMs: 10 });
     const seen: Record<string, number> = {};
     const worker = createRenderWorker({ connection: conn('worker'), prefix, concurrency: 1 }, async (job) => {
-      seen[job.data.variantId] = (seen[job.data.variantId] ?? 0) + 1;
-      if (job.data.variantId === 'corrupt') throw new UnrecoverableError('corrupt master');
+      seen[job.data.renderKey] = (seen[job.data.renderKey] ?? 0) + 1;
+      if (job.data.renderKey === 'corrupt') throw new UnrecoverableError('corrupt master');
       throw new Error('storage hiccup');
     });
     try {
-      await enqueueRender(queue, 'a', { variantId: 'corrupt', renderKey: 'k' });
-      await enqueueRender(queue, 'b', { variantId: 'flaky', renderKey: 'k' });
+      await enqueueRender(queue, 'corrupt');
+      await enqueueRender(queue, 'flaky');
       const deadline = Date.now() + 20_000;
       while ((await queue.getFailedCount()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(seen).toEqual({ corrupt: 1, flaky: 2 });

@@ -1,10 +1,11 @@
 import { Queue, Worker, UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUES, type RenderJobPayload } from '@shotmatrix/contracts';
+import type { JobPayloads, QueueName } from '@shotmatrix/contracts';
 
 export { UnrecoverableError };
+export type { Job };
 
-export interface RenderQueueOptions {
+export interface QueueOptions {
   connection: Redis;
   prefix: string;
   attempts: number;
@@ -12,10 +13,12 @@ export interface RenderQueueOptions {
   backoffMs?: number;
 }
 
-export type RenderQueue = Queue<RenderJobPayload>;
+export type JobQueue<N extends QueueName> = Queue<JobPayloads[N]>;
+export type RenderQueue = JobQueue<'render'>;
+export type Queues = { [N in QueueName]: JobQueue<N> };
 
-export function createRenderQueue(opts: RenderQueueOptions): RenderQueue {
-  return new Queue<RenderJobPayload>(QUEUES.render, {
+export function createQueue<N extends QueueName>(name: N, opts: QueueOptions): JobQueue<N> {
+  return new Queue<JobPayloads[N]>(name, {
     connection: opts.connection,
     prefix: opts.prefix,
     defaultJobOptions: {
@@ -28,22 +31,29 @@ export function createRenderQueue(opts: RenderQueueOptions): RenderQueue {
   });
 }
 
-/** The render job row's id is the BullMQ job id, so enqueueing twice is a no-op. */
-export async function enqueueRender(queue: RenderQueue, jobId: string, payload: RenderJobPayload): Promise<void> {
-  await queue.add('render', payload, { jobId });
+export function createQueues(opts: QueueOptions): Queues {
+  return { analyze: createQueue('analyze', opts), render: createQueue('render', opts) };
 }
 
-export interface RenderWorkerOptions {
+/** Kept for callers that only render: the render key is the job id, so adding twice is a no-op. */
+export const createRenderQueue = (opts: QueueOptions) => createQueue('render', opts);
+
+export async function enqueueRender(queue: RenderQueue, renderKey: string): Promise<void> {
+  await queue.add('render', { renderKey }, { jobId: renderKey });
+}
+
+export interface WorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
 }
 
-export function createRenderWorker(
-  opts: RenderWorkerOptions,
-  handler: (job: Job<RenderJobPayload>, signal: AbortSignal) => Promise<void>,
-): Worker<RenderJobPayload> {
-  return new Worker<RenderJobPayload>(QUEUES.render, (job, _token, signal) => handler(job, signal ?? new AbortController().signal), {
+export function createJobWorker<N extends QueueName>(
+  name: N,
+  opts: WorkerOptions,
+  handler: (job: Job<JobPayloads[N]>, signal: AbortSignal) => Promise<void>,
+): Worker<JobPayloads[N]> {
+  return new Worker<JobPayloads[N]>(name, (job, _token, signal) => handler(job, signal ?? new AbortController().signal), {
     connection: opts.connection,
     prefix: opts.prefix,
     concurrency: opts.concurrency,
@@ -51,3 +61,6 @@ export function createRenderWorker(
     lockDuration: 60_000,
   });
 }
+
+export const createRenderWorker = (opts: WorkerOptions, handler: (job: Job<JobPayloads['render']>, signal: AbortSignal) => Promise<void>) =>
+  createJobWorker('render', opts, handler);

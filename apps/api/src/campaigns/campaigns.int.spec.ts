@@ -6,7 +6,7 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CampaignView, MatrixInput } from '@shotmatrix/contracts';
 import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createTestEnv, SHARED_MEDIA, type TestEnv } from '@shotmatrix/testing';
+import { createTestEnv, SHARED_MEDIA, waitFor, type TestEnv } from '@shotmatrix/testing';
 import { createApiApp } from '../bootstrap';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/product_bottles_table_intel.mp4');
@@ -32,13 +32,18 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     await env?.cleanup();
   });
 
-  const json = async (method: string, url: string, body?: unknown) => {
+  const json = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${url}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
+  };
+  /** PUT /matrix with the version the campaign has now. */
+  const putMatrix = async (id: string, m: unknown) => {
+    const version = (await json('GET', `/campaigns/${id}`)).body.version;
+    return json('PUT', `/campaigns/${id}/matrix`, m, { 'if-match': `"${version}"` });
   };
   const upload = async (url: string, file: string | Buffer, filename: string) => {
     const form = new FormData();
@@ -59,9 +64,10 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
   };
 
   const matrix = (plateId?: string): MatrixInput => ({
+    defaults: {},
     markets: [
-      { code: 'de', name: 'Germany', locale: 'de-DE', copy: { headline: 'Sommer-Frische', price: '1,99 €' } },
-      { code: 'jp', name: 'Japan', locale: 'ja-JP', copy: { headline: '夏のさわやかさ', price: '¥200' } },
+      { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', copy: { headline: 'Sommer-Frische', price: 1.99 } },
+      { code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', copy: { headline: '夏のさわやかさ', price: 200 } },
     ],
     labels: [
       { code: 'classic', template: 'label-classic', fields: {} },
@@ -70,7 +76,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     backgrounds: [{ code: 'original' }, { code: 'lake', plateId }],
   });
 
-  it('creates a campaign, takes a master and a plate, and expands a 2×2×2 matrix into 8 queued renders', async () => {
+  it('creates a campaign, takes a master and a plate, and expands a 2×2×2 matrix into 8 renders waiting for the analysis', async () => {
     const created = await json('POST', '/campaigns', { name: 'Summer' });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
@@ -84,7 +90,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(plate.status).toBe(201);
     expect(plate.body).toMatchObject({ width: 3840, height: 2160 });
 
-    const saved = await json('PUT', `/campaigns/${id}/matrix`, matrix(plate.body.id));
+    const saved = await putMatrix(id, matrix(plate.body.id));
     expect(saved.status).toBe(200);
     expect(saved.body.matrix.markets.map((m: { code: string }) => m.code)).toEqual(['de', 'jp']);
 
@@ -94,20 +100,25 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(view.variants).toHaveLength(8);
     expect(view.counts).toMatchObject({ queued: 8, total: 8 });
     expect(new Set(view.variants.map((v) => v.renderKey)).size).toBe(8);
+    expect(expanded.body.expansion).toEqual({ cells: 8, created: 8, changed: 0, unchanged: 0, removed: 0, queued: 0, reused: 0 });
+    // The master's analysis is a dependency: its renders wait, and only the analysis job is queued.
+    const statuses = await db.query(`SELECT status, count(*)::int AS n FROM render GROUP BY status`);
+    expect(statuses).toEqual([{ status: 'waiting', n: 8 }]);
 
     const connection = new IORedis(env.config.redisUrl, { maxRetriesPerRequest: null });
-    const queue = new Queue('render', { connection, prefix: env.config.queuePrefix });
+    const renders = new Queue('render', { connection, prefix: env.config.queuePrefix });
+    const analyze = new Queue('analyze', { connection, prefix: env.config.queuePrefix });
     try {
-      const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
-      expect(jobs.map((j) => j.data.variantId).sort()).toEqual(view.variants.map((v) => v.id).sort());
-      // Expanding again without changes queues nothing new.
+      await waitFor('the analysis job to be relayed', async () => (await analyze.count()) === 1);
+      expect(await renders.count()).toBe(0);
+      // Expanding again without changes touches nothing.
       const again = await json('POST', `/campaigns/${id}/expand`);
+      expect(again.body.expansion).toMatchObject({ cells: 8, created: 0, changed: 0, unchanged: 8 });
       expect(again.body.variants.map((v: { id: string }) => v.id).sort()).toEqual(view.variants.map((v) => v.id).sort());
-      expect(await queue.count()).toBe(8);
-      expect(await count('render_job')).toBe(8);
+      expect(await count('render')).toBe(8);
     } finally {
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await Promise.all([renders.obliterate({ force: true }), analyze.obliterate({ force: true })]);
+      await Promise.all([renders.close(), analyze.close()]);
       await connection.quit();
     }
 
@@ -146,17 +157,30 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     });
 
     it('rejects an empty matrix', async () => {
-      const res = await json('PUT', `/campaigns/${id}/matrix`, { markets: [], labels: [], backgrounds: [] });
+      const res = await putMatrix(id, { markets: [], labels: [], backgrounds: [] });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', message: 'markets: a matrix needs at least one market' });
+      expect(res.body.problems).toEqual([
+        'markets: a matrix needs at least one market',
+        'labels: a matrix needs at least one label',
+        'backgrounds: a matrix needs at least one background',
+      ]);
+    });
+
+    it('names a non-numeric price by its path', async () => {
+      const m = matrix() as any;
+      m.markets[1].copy.price = 'abc';
+      const res = await putMatrix(id, m);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('markets[1].copy.price: expected a number, got "abc"');
     });
 
     it('rejects a label that names an unknown market, keeping the old matrix', async () => {
       const good = matrix();
       good.backgrounds = [{ code: 'original' }];
-      expect((await json('PUT', `/campaigns/${id}/matrix`, good)).status).toBe(200);
+      expect((await putMatrix(id, good)).status).toBe(200);
       const bad = { ...good, labels: [{ code: 'classic', template: 'label-classic', markets: ['fr'] }] };
-      const res = await json('PUT', `/campaigns/${id}/matrix`, bad);
+      const res = await putMatrix(id, bad);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'MATRIX_UNKNOWN_MARKET', message: 'label "classic" names market "fr", which is not in the matrix' });
       const view = (await json('GET', `/campaigns/${id}`)).body as CampaignView;
@@ -167,7 +191,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
       const m = matrix();
       m.backgrounds = [{ code: 'original' }];
       delete m.markets[1].copy.price;
-      const res = await json('PUT', `/campaigns/${id}/matrix`, m);
+      const res = await putMatrix(id, m);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('TEMPLATE_FIELD_MISSING');
       expect(res.body.message).toMatch(/^market "jp", label "classic": .*"price"/);
@@ -176,8 +200,8 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     it('rejects an unknown template and a plate from elsewhere', async () => {
       const m = matrix();
       m.labels[0].template = 'no-such-template';
-      expect((await json('PUT', `/campaigns/${id}/matrix`, m)).body.code).toBe('UNKNOWN_TEMPLATE');
-      const res = await json('PUT', `/campaigns/${id}/matrix`, matrix('00000000-0000-4000-8000-000000000000'));
+      expect((await putMatrix(id, m)).body.code).toBe('UNKNOWN_TEMPLATE');
+      const res = await putMatrix(id, matrix('00000000-0000-4000-8000-000000000000'));
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/background "lake" uses plate/);
     });
@@ -187,6 +211,22 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
       expect(res.status).toBe(409);
       expect(res.body.message).toBe('upload a master shot before expanding the matrix');
       expect(Number((await db.query('SELECT count(*) AS n FROM variant WHERE campaign_id = $1', [id]))[0].n)).toBe(0);
+    });
+
+    it('refuses an edit without a version (428) and a stale one (409), changing nothing', async () => {
+      const m = matrix();
+      m.backgrounds = [{ code: 'original' }];
+      const noVersion = await json('PUT', `/campaigns/${id}/matrix`, m);
+      expect(noVersion.status).toBe(428);
+      const { version } = (await json('GET', `/campaigns/${id}`)).body;
+      const first = await json('PUT', `/campaigns/${id}/matrix`, m, { 'if-match': `"${version}"` });
+      expect(first.status).toBe(200);
+      expect(first.body.version).toBe(version + 1);
+      m.markets[0].name = 'Deutschland';
+      const stale = await json('PUT', `/campaigns/${id}/matrix`, m, { 'if-match': `"${version}"` });
+      expect(stale.status).toBe(409);
+      expect(stale.body.message).toMatch(/changed by someone else \(version \d+ is current, your edit was based on \d+\)/);
+      expect((await json('GET', `/campaigns/${id}`)).body.matrix.markets[0].name).toBe('Germany');
     });
 
     it('answers 404 for an unknown campaign and 400 for a bad name', async () => {

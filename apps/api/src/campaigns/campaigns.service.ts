@@ -2,20 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix/contracts';
 import { notFound } from '@shotmatrix/domain';
-import { CampaignEntity, MasterShotEntity, PlateEntity, VariantEntity } from '@shotmatrix/persistence';
-import { MatrixService } from './matrix.service';
-import { countStatuses, toMasterView, toPlateView, toVariantView } from './views';
+import { CampaignEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { countStatuses, toMasterView, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
 
 @Injectable()
 export class CampaignsService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly matrix: MatrixService,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
-  async create(name: string): Promise<CampaignView> {
-    const saved = await this.db.getRepository(CampaignEntity).save({ name });
-    return this.view(saved.id);
+  async create(name: string, matrix: MatrixInput | null = null): Promise<string> {
+    const saved = await this.db.getRepository(CampaignEntity).save({ name, matrix });
+    return saved.id;
   }
 
   async require(id: string): Promise<CampaignEntity> {
@@ -25,9 +21,9 @@ export class CampaignsService {
   }
 
   async list(): Promise<CampaignSummaryView[]> {
-    const campaigns = await this.db.getRepository(CampaignEntity).find({ order: { createdAt: 'DESC' } });
+    const campaigns = await this.db.getRepository(CampaignEntity).find({ order: { createdAt: 'DESC' }, select: { id: true, name: true, createdAt: true } });
     const counts: Array<{ campaign_id: string; status: string; n: string }> = await this.db.query(
-      'SELECT campaign_id, status, count(*) AS n FROM variant GROUP BY campaign_id, status',
+      'SELECT v.campaign_id, r.status, count(*) AS n FROM variant v JOIN render r ON r.render_key = v.render_key GROUP BY 1, 2',
     );
     const masters: Array<{ campaign_id: string }> = await this.db.query('SELECT campaign_id FROM master_shot WHERE is_current');
     const withMaster = new Set(masters.map((m) => m.campaign_id));
@@ -42,28 +38,32 @@ export class CampaignsService {
 
   async view(id: string): Promise<CampaignView> {
     const campaign = await this.require(id);
-    const [master, plates, variants, matrix] = await Promise.all([
+    const [master, plates, rows] = await Promise.all([
       this.db.getRepository(MasterShotEntity).findOneBy({ campaignId: id, isCurrent: true }),
       this.db.getRepository(PlateEntity).find({ where: { campaignId: id }, order: { createdAt: 'ASC' } }),
-      this.db.getRepository(VariantEntity).find({
-        where: { campaignId: id },
-        order: { marketCode: 'ASC', labelCode: 'ASC', backgroundCode: 'ASC' },
-      }),
-      this.matrix.load(id),
+      this.variantRows('v.campaign_id = $1', [id]),
     ]);
-    const order = matrix ? cellOrder(matrix) : null;
-    if (order) variants.sort((a, b) => order(a) - order(b));
+    const matrix = campaign.matrix;
+    if (matrix) {
+      const order = cellOrder(matrix);
+      rows.sort((a, b) => order(a.coords) - order(b.coords) || (a.cell_key < b.cell_key ? -1 : 1));
+    }
     return {
       id: campaign.id,
       name: campaign.name,
+      version: campaign.version,
       createdAt: campaign.createdAt.toISOString(),
       hasMaster: !!master,
-      counts: countStatuses(variants.map((v) => ({ status: v.status, n: 1 }))),
+      counts: countStatuses(rows.map((v) => ({ status: v.status, n: 1 }))),
       master: master ? toMasterView(master) : null,
       plates: plates.map(toPlateView),
       matrix,
-      variants: variants.map(toVariantView),
+      variants: rows.map(toVariantView),
     };
+  }
+
+  variantRows(where: string, params: unknown[]): Promise<VariantRow[]> {
+    return this.db.query(`${VARIANT_ROWS_SQL} WHERE ${where}`, params);
   }
 }
 
@@ -72,7 +72,7 @@ function cellOrder(m: MatrixInput) {
   const idx = (list: Array<{ code: string }>) => new Map(list.map((v, i) => [v.code, i]));
   const [mi, li, bi] = [idx(m.markets), idx(m.labels), idx(m.backgrounds)];
   const n = (map: Map<string, number>, code: string) => map.get(code) ?? 999;
-  return (v: VariantEntity) => (n(mi, v.marketCode) * 1000 + n(li, v.labelCode)) * 1000 + n(bi, v.backgroundCode);
+  return (c: Record<string, string>) => (n(mi, c.market) * 1000 + n(li, c.label)) * 1000 + n(bi, c.background);
 }
 
 export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

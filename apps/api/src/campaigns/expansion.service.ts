@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { cellId, DomainError, renderKey } from '@shotmatrix/domain';
-import {
-  MasterShotEntity,
-  RenderJobEntity,
-  VariantEntity,
-  type VariantRenderParams,
-} from '@shotmatrix/persistence';
-import { enqueueRender, type RenderQueue } from '@shotmatrix/queue';
-import { RENDER_QUEUE } from '../common/tokens';
+import { DataSource } from 'typeorm';
+import type { ExpansionSummary } from '@shotmatrix/contracts';
+import { ANALYSER_VERSION, DomainError, renderKey, type MatrixCell } from '@shotmatrix/domain';
+import { OutboxRelay } from '@shotmatrix/dispatch';
+import { AnalysisEntity, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
+import { OUTBOX_RELAY } from '../common/tokens';
 import { MatrixService } from './matrix.service';
 
-export interface ExpansionResult {
-  cells: number;
-  queued: number;
-  unchanged: number;
-  removed: number;
+interface PlannedCell {
+  cell: MatrixCell;
+  key: string;
+  params: RenderParams;
 }
 
 @Injectable()
@@ -26,94 +21,147 @@ export class ExpansionService {
   constructor(
     private readonly db: DataSource,
     private readonly matrix: MatrixService,
-    @Inject(RENDER_QUEUE) private readonly queue: RenderQueue,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
   ) {}
 
   /**
-   * Makes the variants match the matrix: one per cell. A cell whose render
-   * key is unchanged and not failed keeps its render; new or changed cells
-   * get a fresh render job. Cells no longer in the matrix lose their variant
-   * row (their rendered files stay in storage).
+   * Makes the variants match the matrix, one per cell, in one transaction:
+   * new cells are created, cells whose render key changed point at the new
+   * key (their approvals stay, now stale), unchanged cells are untouched,
+   * cells gone from the matrix are removed (their renders and files stay).
+   * Each render key renders once however many cells share it; its job goes
+   * out through the outbox, and waits for the master's analysis.
    */
-  async expand(campaignId: string): Promise<ExpansionResult> {
+  async expand(campaignId: string): Promise<ExpansionSummary> {
     const master = await this.db.getRepository(MasterShotEntity).findOneBy({ campaignId, isCurrent: true });
     if (!master) throw new DomainError('MASTER_MISSING', 'upload a master shot before expanding the matrix', 'conflict');
     const matrix = await this.matrix.load(campaignId);
     if (!matrix) throw new DomainError('MATRIX_MISSING', 'define the matrix before expanding it', 'conflict');
     const { cells, templates, plates } = await this.matrix.check(campaignId, matrix);
+    const analysis = await this.db.getRepository(AnalysisEntity).findOneBy({ masterSha256: master.sha256, analyserVersion: ANALYSER_VERSION });
+    if (!analysis) throw new Error(`master ${master.id} has no analysis record`);
 
-    const planned = cells.map((cell) => {
-      const template = templates.get(cell.label.template)!;
-      const plate = cell.background.plateId ? plates.get(cell.background.plateId)! : null;
-      const params: VariantRenderParams = {
-        masterShotId: master.id,
-        template: template.name,
-        fields: cell.fields,
-        locale: cell.market.locale,
-        plateId: plate?.id ?? null,
-      };
+    const templateHash = new Map([...templates].map(([name, t]) => [name, createHash('sha256').update(t.source).digest('hex')]));
+    const planned: PlannedCell[] = cells.map((cell) => {
+      const r = cell.render;
+      const plate = r.plateId ? plates.get(r.plateId)! : null;
       const key = renderKey({
         masterSha256: master.sha256,
-        templateName: template.name,
-        templateSha256: createHash('sha256').update(template.source).digest('hex'),
-        fields: cell.fields,
-        locale: cell.market.locale,
-        plateSha256: plate?.sha256 ?? null,
+        analysisVersion: ANALYSER_VERSION,
+        templateSha256: templateHash.get(r.template)!,
+        assets: { plate: plate?.sha256 ?? null },
+        render: r,
       });
-      return { cell, params, key };
+      const params: RenderParams = {
+        masterShotId: master.id,
+        template: r.template,
+        fields: r.fields,
+        locale: r.locale,
+        direction: r.direction,
+        plateId: r.plateId,
+        lut: r.lut,
+        aspect: r.aspect,
+        motionAdherence: r.motionAdherence,
+        structureAdherence: r.structureAdherence,
+      };
+      return { cell, key, params };
     });
 
-    const toEnqueue: Array<{ jobId: string; variantId: string; renderKey: string }> = [];
-    let unchanged = 0;
-    let removed = 0;
-    await this.db.transaction(async (tx) => {
-      const existing = await tx.find(VariantEntity, { where: { campaignId }, lock: { mode: 'pessimistic_write' } });
-      const byCell = new Map(existing.map((v) => [`${v.marketCode}/${v.labelCode}/${v.backgroundCode}`, v]));
-      const keep = new Set<string>();
-      for (const { cell, params, key } of planned) {
-        const id = cellId(cell);
-        keep.add(id);
-        let variant = byCell.get(id);
-        if (variant && variant.renderKey === key && variant.status !== 'failed') {
-          unchanged++;
-          continue;
-        }
-        if (variant) {
-          await tx.update(RenderJobEntity, { variantId: variant.id, status: In(['queued', 'active']) }, { status: 'superseded' });
-          await tx.update(
-            VariantEntity,
-            { id: variant.id },
-            { renderKey: key, params, status: 'queued', error: null, outputKey: null, thumbnailKey: null, frameCount: null, durationS: null },
-          );
-        } else {
-          variant = await tx.save(
-            tx.create(VariantEntity, {
-              campaignId,
-              marketCode: cell.market.code,
-              labelCode: cell.label.code,
-              backgroundCode: cell.background.code,
-              renderKey: key,
-              params,
-              status: 'queued',
-              error: null,
-            }),
-          );
-        }
-        const job = await tx.save(tx.create(RenderJobEntity, { variantId: variant.id, renderKey: key, status: 'queued' }));
-        toEnqueue.push({ jobId: job.id, variantId: variant.id, renderKey: key });
+    const summary = await this.db.transaction(async (tx) => {
+      // One expansion of a campaign at a time; others wait rather than interleave.
+      await tx.query(`SELECT 1 FROM campaign WHERE id = $1 FOR UPDATE`, [campaignId]);
+      const existing: Array<{ id: string; cell_key: string; render_key: string }> = await tx.query(
+        `SELECT id, cell_key, render_key FROM variant WHERE campaign_id = $1`,
+        [campaignId],
+      );
+      const byCell = new Map(existing.map((v) => [v.cell_key, v]));
+      const created: PlannedCell[] = [];
+      const changed: PlannedCell[] = [];
+      for (const p of planned) {
+        const v = byCell.get(p.cell.key);
+        if (!v) created.push(p);
+        else if (v.render_key !== p.key) changed.push(p);
       }
-      const stale = existing.filter((v) => !keep.has(`${v.marketCode}/${v.labelCode}/${v.backgroundCode}`));
-      if (stale.length) {
-        await tx.delete(VariantEntity, { campaignId, id: In(stale.map((v) => v.id)) });
-        removed = stale.length;
+      const wanted = new Set(planned.map((p) => p.cell.key));
+      const removed = existing.filter((v) => !wanted.has(v.cell_key)).map((v) => v.id);
+
+      // Renders first: variants reference them.
+      const byKey = new Map<string, PlannedCell>();
+      for (const p of planned) if (!byKey.has(p.key)) byKey.set(p.key, p);
+      const keys = [...byKey.keys()];
+      const known: Array<{ render_key: string; status: string }> = await tx.query(
+        `SELECT render_key, status FROM render WHERE render_key = ANY($1::text[])`,
+        [keys],
+      );
+      const knownStatus = new Map(known.map((r) => [r.render_key, r.status]));
+      const fresh = keys.filter((k) => !knownStatus.has(k));
+      const initial = analysis.status === 'done' ? 'queued' : analysis.status === 'failed' ? 'failed' : 'waiting';
+      const initialError = analysis.status === 'failed' ? `analysis of the master failed: ${analysis.error ?? 'unknown reason'}` : null;
+      for (let i = 0; i < fresh.length; i += 5000) {
+        const chunk = fresh.slice(i, i + 5000);
+        await tx.query(
+          `INSERT INTO render (render_key, status, error, analysis_id, master_shot_id, params)
+           SELECT k, $2, $3, $4, $5, p::jsonb FROM unnest($1::text[], $6::text[]) AS t(k, p)
+           ON CONFLICT (render_key) DO NOTHING`,
+          [chunk, initial, initialError, analysis.id, master.id, chunk.map((k) => JSON.stringify(byKey.get(k)!.params))],
+        );
       }
+      // A failed render of a key the matrix still wants is tried again.
+      const retry = keys.filter((k) => knownStatus.get(k) === 'failed');
+      if (retry.length && initial !== 'failed') {
+        await tx.query(
+          `UPDATE render SET status = $2, error = NULL, attempts = 0, updated_at = now() WHERE render_key = ANY($1::text[]) AND status = 'failed'`,
+          [retry, initial],
+        );
+      }
+      if (initial === 'queued') {
+        await insertOutbox(tx, [
+          ...fresh.map((k) => ({ queue: 'render', jobId: k, payload: { renderKey: k } })),
+          ...retry.map((k) => ({ queue: 'render', jobId: k, payload: { renderKey: k }, replace: true })),
+        ]);
+      }
+
+      for (let i = 0; i < created.length; i += 5000) {
+        const chunk = created.slice(i, i + 5000);
+        await tx.query(
+          `INSERT INTO variant (campaign_id, cell_key, coords, market_code, label_code, background_code, render_key, params)
+           SELECT $1, ck, c::jsonb, c::jsonb->>'market', c::jsonb->>'label', c::jsonb->>'background', rk, p::jsonb
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(ck, c, rk, p)`,
+          [
+            campaignId,
+            chunk.map((p) => p.cell.key),
+            chunk.map((p) => JSON.stringify(p.cell.coords)),
+            chunk.map((p) => p.key),
+            chunk.map((p) => JSON.stringify(p.cell.render)),
+          ],
+        );
+      }
+      for (let i = 0; i < changed.length; i += 5000) {
+        const chunk = changed.slice(i, i + 5000);
+        await tx.query(
+          `UPDATE variant v SET render_key = t.rk, params = t.p::jsonb, updated_at = now()
+           FROM unnest($2::text[], $3::text[], $4::text[]) AS t(ck, rk, p)
+           WHERE v.campaign_id = $1 AND v.cell_key = t.ck`,
+          [campaignId, chunk.map((p) => p.cell.key), chunk.map((p) => p.key), chunk.map((p) => JSON.stringify(p.cell.render))],
+        );
+      }
+      if (removed.length) await tx.query(`DELETE FROM variant WHERE id = ANY($1::uuid[])`, [removed]);
+
+      const touchedKeys = new Set([...created, ...changed].map((p) => p.key));
+      return {
+        cells: planned.length,
+        created: created.length,
+        changed: changed.length,
+        unchanged: planned.length - created.length - changed.length,
+        removed: removed.length,
+        queued: initial === 'queued' ? fresh.length + retry.length : 0,
+        reused: [...touchedKeys].filter((k) => knownStatus.has(k) && knownStatus.get(k) !== 'failed').length,
+      };
     });
 
-    // Enqueued after commit so a worker never sees a job whose rows are not
-    // yet visible. A crash in between leaves queued rows without jobs; the
-    // outbox and reconciler (next milestone) close that gap.
-    for (const j of toEnqueue) await enqueueRender(this.queue, j.jobId, { variantId: j.variantId, renderKey: j.renderKey });
-    this.log.log(`campaign ${campaignId}: ${cells.length} cells, ${toEnqueue.length} queued, ${unchanged} unchanged, ${removed} removed`);
-    return { cells: cells.length, queued: toEnqueue.length, unchanged, removed };
+    // Publishing now saves the relay's next poll; if this process dies here, the outbox still has the jobs.
+    void this.relay?.kick().catch((e) => this.log.warn(`outbox relay: ${(e as Error).message}`));
+    this.log.log(`campaign ${campaignId}: ${JSON.stringify(summary)}`);
+    return summary;
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { matrixSchema, type MatrixInput } from '@shotmatrix/contracts';
 import { DomainError, expandMatrix, type MatrixCell } from '@shotmatrix/domain';
-import { DimensionValueEntity, PlateEntity, type DimensionName } from '@shotmatrix/persistence';
+import { CampaignEntity, PlateEntity } from '@shotmatrix/persistence';
 import { checkFields, TemplateRegistry, type LabelTemplate } from '@shotmatrix/templating';
 import { TEMPLATES } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
+import { claimVersion } from './campaign-version';
 
 export interface CheckedMatrix {
   matrix: MatrixInput;
@@ -21,44 +22,49 @@ export class MatrixService {
     @Inject(TEMPLATES) private readonly templates: TemplateRegistry,
   ) {}
 
-  /** Validates and replaces a campaign's matrix in one transaction: a bad matrix changes nothing. */
-  async save(campaignId: string, body: unknown): Promise<void> {
+  /** Validates, then replaces the matrix if `version` is still current: a bad or stale edit changes nothing. */
+  async save(campaignId: string, body: unknown, version: number, name?: string): Promise<void> {
     const matrix = parseBody(matrixSchema, body);
     await this.check(campaignId, matrix);
     await this.db.transaction(async (tx) => {
-      await tx.delete(DimensionValueEntity, { campaignId });
-      const rows: Array<Omit<DimensionValueEntity, 'id'>> = [];
-      const add = (dimension: DimensionName, values: Array<{ code: string }>) =>
-        values.forEach((v, position) => rows.push({ campaignId, dimension, code: v.code, position, params: v }));
-      add('market', matrix.markets);
-      add('label', matrix.labels);
-      add('background', matrix.backgrounds);
-      await tx.save(tx.create(DimensionValueEntity, rows));
+      await claimVersion(tx, campaignId, version);
+      await this.write(tx, campaignId, matrix, name);
     });
   }
 
+  /** Writes an already checked matrix inside the caller's transaction. */
+  async write(tx: EntityManager, campaignId: string, matrix: MatrixInput, name?: string): Promise<void> {
+    // Raw SQL: TypeORM's deep-partial typing trips over the matrix's index signatures.
+    await tx.query(`UPDATE campaign SET matrix = $2, name = coalesce($3, name), updated_at = now() WHERE id = $1`, [
+      campaignId,
+      JSON.stringify(matrix),
+      name ?? null,
+    ]);
+  }
+
   async load(campaignId: string): Promise<MatrixInput | null> {
-    const rows = await this.db.getRepository(DimensionValueEntity).find({ where: { campaignId }, order: { position: 'ASC' } });
-    if (rows.length === 0) return null;
-    const of = (d: DimensionName) => rows.filter((r) => r.dimension === d).map((r) => r.params);
-    return matrixSchema.parse({ markets: of('market'), labels: of('label'), backgrounds: of('background') });
+    const c = await this.db.getRepository(CampaignEntity).findOne({ where: { id: campaignId }, select: { id: true, matrix: true } });
+    return c?.matrix ? matrixSchema.parse(c.matrix) : null;
   }
 
   /**
-   * Everything that can be known wrong before rendering: unknown markets,
-   * unknown templates, copy fields a template needs but no market supplies,
-   * plates that are not this campaign's.
+   * Everything that can be known wrong before rendering: unknown markets or
+   * codes, unknown templates, copy fields a template needs but no value
+   * supplies, plates that are not this campaign's.
    */
-  async check(campaignId: string, matrix: MatrixInput): Promise<CheckedMatrix> {
+  async check(campaignId: string | null, matrix: MatrixInput): Promise<CheckedMatrix> {
     const cells = expandMatrix(matrix);
     const templates = new Map<string, LabelTemplate>();
-    for (const label of matrix.labels) {
-      if (!templates.has(label.template)) templates.set(label.template, await this.templates.get(label.template));
-    }
+    const names = new Set(cells.map((c) => c.render.template));
+    for (const name of names) templates.set(name, await this.templates.get(name));
+    // Cells with equal fields and template need one check; large matrices repeat them a lot.
+    const checked = new Set<string>();
     for (const cell of cells) {
-      const template = templates.get(cell.label.template) as LabelTemplate;
+      const sig = `${cell.render.template}\u0000${JSON.stringify(cell.render.fields)}`;
+      if (checked.has(sig)) continue;
+      checked.add(sig);
       try {
-        checkFields(template, cell.fields);
+        checkFields(templates.get(cell.render.template)!, cell.render.fields);
       } catch (e) {
         if (e instanceof DomainError) {
           throw new DomainError(e.code, `market "${cell.market.code}", label "${cell.label.code}": ${e.message}`, e.kind);
@@ -66,10 +72,10 @@ export class MatrixService {
         throw e;
       }
     }
-    const plateIds = matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : []));
+    const plateIds = [...new Set(matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : [])))];
     const plates = new Map<string, PlateEntity>();
     if (plateIds.length) {
-      const found = await this.db.getRepository(PlateEntity).findBy(plateIds.map((id) => ({ id, campaignId })));
+      const found = campaignId ? await this.db.getRepository(PlateEntity).findBy({ id: In(plateIds), campaignId }) : [];
       for (const p of found) plates.set(p.id, p);
       const missing = matrix.backgrounds.find((b) => b.plateId && !plates.has(b.plateId));
       if (missing) {

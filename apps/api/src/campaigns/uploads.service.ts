@@ -5,11 +5,12 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
 import type { PlateView } from '@shotmatrix/contracts';
-import { DomainError } from '@shotmatrix/domain';
+import { ANALYSER_VERSION, DomainError } from '@shotmatrix/domain';
 import { buildStillArgs, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { insertOutbox, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import type { ObjectStore } from '@shotmatrix/storage';
-import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE } from '../common/tokens';
+import type { OutboxRelay } from '@shotmatrix/dispatch';
+import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY } from '../common/tokens';
 import { spoolUpload, type SpooledUpload } from '../common/multipart-upload';
 import { toPlateView } from './views';
 
@@ -22,6 +23,7 @@ export class UploadsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(MEDIA_TOOLS) private readonly tools: MediaTools,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
   ) {}
 
   /**
@@ -64,7 +66,17 @@ export class UploadsService {
           codec: probe.codec,
           isCurrent: true,
         });
+        // Analysed once per content and analyser version: re-uploading the same master reuses it.
+        const inserted: Array<{ id: string }> = await tx.query(
+          `INSERT INTO analysis (master_sha256, analyser_version, status) VALUES ($1, $2, 'queued')
+           ON CONFLICT (master_sha256, analyser_version) DO NOTHING RETURNING id`,
+          [file.sha256, ANALYSER_VERSION],
+        );
+        if (inserted.length) {
+          await insertOutbox(tx, [{ queue: 'analyze', jobId: `analysis-${inserted[0].id}`, payload: { analysisId: inserted[0].id } }]);
+        }
       });
+      void this.relay?.kick();
     });
   }
 

@@ -1,22 +1,20 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import type { VariantView } from '@shotmatrix/contracts';
 import { notFound } from '@shotmatrix/domain';
-import { VariantEntity } from '@shotmatrix/persistence';
-import { isUuid } from './campaigns.service';
+import { CampaignsService, isUuid } from './campaigns.service';
 import { toVariantView } from './views';
 
 @ApiTags('variants')
 @Controller('variants')
 export class VariantsController {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly campaigns: CampaignsService) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'A variant with its status and outputs' })
+  @ApiOperation({ summary: 'A variant with its render status, outputs and latest approval' })
   async get(@Param('id') id: string): Promise<VariantView> {
-    const v = isUuid(id) ? await this.db.getRepository(VariantEntity).findOneBy({ id }) : null;
-    if (!v) throw notFound('variant', id);
-    return toVariantView(v);
+    const [row] = isUuid(id) ? await this.campaigns.variantRows('v.id = $1', [id]) : [];
+    if (!row) throw notFound('variant', id);
+    return toVariantView(row);
   }
 }

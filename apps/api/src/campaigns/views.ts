@@ -1,24 +1,63 @@
-import type { MasterShotView, PlateView, StatusCounts, VariantView } from '@shotmatrix/contracts';
-import type { MasterShotEntity, PlateEntity, VariantEntity } from '@shotmatrix/persistence';
+import type { MasterShotView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
+import type { MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 
 /** Media is served by the API under /api/media/<key>. */
 export const mediaUrl = (key: string) => `/api/media/${key}`;
 
-export function toVariantView(v: VariantEntity): VariantView {
+/** A variant joined with its render and its latest approval (see VARIANT_ROWS_SQL). */
+export interface VariantRow {
+  id: string;
+  campaign_id: string;
+  cell_key: string;
+  coords: Record<string, string>;
+  render_key: string;
+  status: string;
+  error: string | null;
+  output_key: string | null;
+  thumbnail_key: string | null;
+  frame_count: number | null;
+  duration_s: number | null;
+  updated_at: Date;
+  decision: 'approved' | 'rejected' | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  approved_key: string | null;
+}
+
+export const VARIANT_ROWS_SQL = `
+  SELECT v.id, v.campaign_id, v.cell_key, v.coords, v.render_key,
+         r.status, r.error, r.output_key, r.thumbnail_key, r.frame_count, r.duration_s,
+         greatest(v.updated_at, r.updated_at) AS updated_at,
+         a.decision, a.decided_by, a.decided_at, a.render_key AS approved_key
+  FROM variant v
+  JOIN render r ON r.render_key = v.render_key
+  LEFT JOIN LATERAL (
+    SELECT decision, decided_by, decided_at, render_key FROM approval WHERE variant_id = v.id ORDER BY decided_at DESC LIMIT 1
+  ) a ON true`;
+
+/** Waiting on the master's analysis is, to a producer, still queued. */
+const statusOf = (s: string): VariantStatus => (s === 'waiting' ? 'queued' : (s as VariantStatus));
+
+export function toVariantView(v: VariantRow): VariantView {
   return {
     id: v.id,
-    campaignId: v.campaignId,
-    market: v.marketCode,
-    label: v.labelCode,
-    background: v.backgroundCode,
-    renderKey: v.renderKey,
-    status: v.status,
+    campaignId: v.campaign_id,
+    cellKey: v.cell_key,
+    coords: v.coords,
+    market: v.coords.market,
+    label: v.coords.label,
+    background: v.coords.background,
+    renderKey: v.render_key,
+    status: statusOf(v.status),
     error: v.error,
-    outputUrl: v.outputKey ? mediaUrl(v.outputKey) : null,
-    thumbnailUrl: v.thumbnailKey ? mediaUrl(v.thumbnailKey) : null,
-    frameCount: v.frameCount,
-    durationS: v.durationS,
-    updatedAt: v.updatedAt.toISOString(),
+    outputUrl: v.status === 'done' && v.output_key ? mediaUrl(v.output_key) : null,
+    thumbnailUrl: v.status === 'done' && v.thumbnail_key ? mediaUrl(v.thumbnail_key) : null,
+    frameCount: v.frame_count,
+    durationS: v.duration_s,
+    approval: v.decision
+      ? { decision: v.decision, stale: v.approved_key !== v.render_key, by: v.decided_by, at: new Date(v.decided_at!).toISOString() }
+      : null,
+    updatedAt: new Date(v.updated_at).toISOString(),
   };
 }
 
@@ -44,7 +83,8 @@ export function toPlateView(p: PlateEntity): PlateView {
 export function countStatuses(rows: Array<{ status: string; n: number }>): StatusCounts {
   const counts: StatusCounts = { queued: 0, rendering: 0, done: 0, failed: 0, total: 0 };
   for (const r of rows) {
-    if (r.status in counts) counts[r.status as keyof StatusCounts] += r.n;
+    const s = statusOf(r.status);
+    if (s in counts) counts[s as keyof StatusCounts] += r.n;
     counts.total += r.n;
   }
   return counts;

@@ -9,6 +9,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   'too-large': HttpStatus.PAYLOAD_TOO_LARGE,
   'unsupported-media': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  'precondition-required': HttpStatus.PRECONDITION_REQUIRED,
 };
 
 /** The one place where errors become HTTP responses: every error body has a code and a readable message. */
@@ -30,7 +31,9 @@ export class DomainErrorFilter implements ExceptionFilter {
 
 function toBody(error: unknown): ApiErrorBody {
   if (error instanceof DomainError) {
-    return { statusCode: STATUS[error.kind], code: error.code, message: error.message };
+    const body: ApiErrorBody = { statusCode: STATUS[error.kind], code: error.code, message: error.message };
+    if (error.problems?.length) body.problems = error.problems;
+    return body;
   }
   if (error instanceof HttpException) {
     const r = error.getResponse();

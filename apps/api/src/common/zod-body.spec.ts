@@ -1,12 +1,8 @@
 import { matrixSchema } from '@shotmatrix/contracts';
 import { DomainError } from '@shotmatrix/domain';
-import { formatIssuePath, parseBody } from './zod-body';
+import { parseBody } from './zod-body';
 
 describe('parseBody', () => {
-  it('formats nested paths', () => {
-    expect(formatIssuePath(['markets', 3, 'copy', 'price'])).toBe('markets[3].copy.price');
-  });
-
   it('names the offending field of a bad matrix', () => {
     const bad = { markets: [{ code: 'DE!', name: 'Germany', locale: 'de-DE' }], labels: [], backgrounds: [] };
     expect(() => parseBody(matrixSchema, bad)).toThrow(DomainError);

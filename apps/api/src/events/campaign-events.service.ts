@@ -1,39 +1,45 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Observable, Subject, filter, map, mergeMap, from } from 'rxjs';
-import { DataSource } from 'typeorm';
-import { VARIANT_EVENTS_CHANNEL, type CampaignEvent, type VariantChangedMessage } from '@shotmatrix/contracts';
-import { VariantEntity } from '@shotmatrix/persistence';
-import { createRedis } from '@shotmatrix/queue';
-import { APP_CONFIG } from '../common/tokens';
+import { filter, from, map, Observable, Subject } from 'rxjs';
 import type { AppConfig } from '@shotmatrix/config';
-import { toVariantView } from '../campaigns/views';
+import { RENDER_EVENTS_CHANNEL, type CampaignEvent, type RenderChangedMessage } from '@shotmatrix/contracts';
+import { createRedis } from '@shotmatrix/queue';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { toVariantView, type VariantRow } from '../campaigns/views';
+import { APP_CONFIG } from '../common/tokens';
 
 /**
- * Fans the worker's "variant changed" messages out to the browsers watching
- * that campaign. One Redis subscription per API process, however many pages
- * are open.
+ * Fans the workers' "render changed" messages out to the browsers watching
+ * the campaigns whose cells use that render. One Redis subscription per API
+ * process, however many pages are open.
  */
 @Injectable()
 export class CampaignEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(CampaignEventsService.name);
-  private readonly changes = new Subject<VariantChangedMessage>();
+  private readonly changes = new Subject<VariantRow>();
   private subscriber?: Redis;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly campaigns: CampaignsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.subscriber = createRedis(this.config.redisUrl, 'pubsub');
-    await this.subscriber.subscribe(`${this.config.queuePrefix}:${VARIANT_EVENTS_CHANNEL}`);
+    await this.subscriber.subscribe(`${this.config.queuePrefix}:${RENDER_EVENTS_CHANNEL}`);
     this.subscriber.on('message', (_channel, raw) => {
+      let msg: RenderChangedMessage;
       try {
-        this.changes.next(JSON.parse(raw) as VariantChangedMessage);
+        msg = JSON.parse(raw) as RenderChangedMessage;
       } catch {
-        this.log.warn(`ignored a malformed variant event: ${raw.slice(0, 200)}`);
+        this.log.warn(`ignored a malformed render event: ${raw.slice(0, 200)}`);
+        return;
       }
+      if (!this.changes.observed) return;
+      this.campaigns
+        .variantRows('v.render_key = $1', [msg.renderKey])
+        .then((rows) => rows.forEach((r) => this.changes.next(r)))
+        .catch((e) => this.log.warn(`render event ${msg.renderKey}: ${(e as Error).message}`));
     });
   }
 
@@ -44,14 +50,12 @@ export class CampaignEventsService implements OnModuleInit, OnModuleDestroy {
 
   /** A snapshot first, then every change, so a page that reconnects never misses a state. */
   stream(campaignId: string): Observable<CampaignEvent> {
-    const snapshot = from(
-      this.db.getRepository(VariantEntity).find({ where: { campaignId } }),
-    ).pipe(map((rows): CampaignEvent => ({ type: 'snapshot', variants: rows.map(toVariantView) })));
+    const snapshot = from(this.campaigns.variantRows('v.campaign_id = $1', [campaignId])).pipe(
+      map((rows): CampaignEvent => ({ type: 'snapshot', variants: rows.map(toVariantView) })),
+    );
     const updates = this.changes.pipe(
-      filter((m) => m.campaignId === campaignId),
-      mergeMap((m) => from(this.db.getRepository(VariantEntity).findOneBy({ id: m.variantId }))),
-      filter((v): v is VariantEntity => !!v),
-      map((v): CampaignEvent => ({ type: 'variant', variant: toVariantView(v) })),
+      filter((r) => r.campaign_id === campaignId),
+      map((r): CampaignEvent => ({ type: 'variant', variant: toVariantView(r) })),
     );
     return new Observable<CampaignEvent>((sub) => {
       // Subscribe to updates before the snapshot query so nothing slips between them.

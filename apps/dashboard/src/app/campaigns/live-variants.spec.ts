@@ -1,9 +1,12 @@
 import type { MatrixInput, VariantView } from '@shotmatrix/contracts';
-import { applyCampaignEvent, countByStatus, groupByMarket, replaceVariants, upsertVariant } from './live-variants';
+import { applyCampaignEvent, approvalChip, cellCoords, countByStatus, groupByMarket, replaceVariants, upsertVariant } from './live-variants';
 
 function variant(over: Partial<VariantView> & Pick<VariantView, 'id'>): VariantView {
   return {
     campaignId: 'c1',
+    cellKey: 'market=de;label=classic;background=beach',
+    coords: {},
+    approval: null,
     market: 'de',
     label: 'classic',
     background: 'beach',
@@ -54,6 +57,7 @@ describe('live variants', () => {
 
   it('groups by market in matrix order, then label and background order', () => {
     const matrix: MatrixInput = {
+      defaults: {},
       markets: [
         { code: 'fr', name: 'France', locale: 'fr-FR', copy: {} },
         { code: 'de', name: 'Germany', locale: 'de-DE', copy: {} },
@@ -77,5 +81,53 @@ describe('live variants', () => {
       ['de', 'Germany', ['4', '3', '1']],
       ['gone', null, ['5']],
     ]);
+  });
+
+  it('orders cells inside a market by every dimension, custom ones included', () => {
+    const matrix: MatrixInput = {
+      defaults: {},
+      markets: [{ code: 'de', name: 'Germany', locale: 'de-DE', copy: {} }],
+      labels: [{ code: 'classic', template: 'label-classic', fields: {} }],
+      backgrounds: [{ code: 'beach' }],
+      aspects: [{ code: 'tall', ratio: '9:16' }, { code: 'wide', ratio: '16:9' }],
+      dimensions: { tone: [{ code: 'warm', params: {} }, { code: 'cool', params: {} }] },
+    };
+    const at = (id: string, aspect: string, tone: string) =>
+      variant({ id, coords: { market: 'de', label: 'classic', background: 'beach', aspect, tone } });
+    const [group] = groupByMarket([at('1', 'wide', 'cool'), at('2', 'wide', 'warm'), at('3', 'tall', 'cool'), at('4', 'tall', 'warm')], matrix);
+    expect(group.variants.map((v) => v.id)).toEqual(['4', '3', '2', '1']);
+  });
+
+  it('lists every coordinate, built-in dimensions first, then custom ones by name', () => {
+    const v = variant({
+      id: 'a',
+      coords: { tone: 'warm', market: 'de', background: 'beach', aspect: 'tall', label: 'classic', copy_set: 'b' },
+    });
+    expect(cellCoords(v).map((c) => `${c.dimension}=${c.code}`)).toEqual([
+      'market=de',
+      'label=classic',
+      'background=beach',
+      'aspect=tall',
+      'copy_set=b',
+      'tone=warm',
+    ]);
+    // Variants from before coords existed still show their three.
+    expect(cellCoords({ ...v, coords: undefined as never }).map((c) => c.code)).toEqual(['de', 'classic', 'beach']);
+  });
+
+  it('tells approved, rejected and stale approvals apart', () => {
+    const at = '2026-03-01T10:20:30.000Z';
+    expect(approvalChip(null)).toBeNull();
+    expect(approvalChip({ decision: 'approved', stale: false, by: 'ana', at })).toEqual({
+      kind: 'approved',
+      text: 'approved',
+      detail: 'Approved by ana 2026-03-01 10:20',
+    });
+    expect(approvalChip({ decision: 'rejected', stale: false, by: null, at })?.kind).toBe('rejected');
+    expect(approvalChip({ decision: 'rejected', stale: true, by: null, at })).toEqual({
+      kind: 'stale',
+      text: 'approval stale — re-review',
+      detail: 'Rejected 2026-03-01 10:20; the render changed since',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { CampaignEvent, MatrixInput, StatusCounts, VariantView } from '@shotmatrix/contracts';
+import type { ApprovalView, CampaignEvent, MatrixInput, StatusCounts, VariantView } from '@shotmatrix/contracts';
 
 /**
  * Pure state transitions for the live variant list. The page receives variants from
@@ -58,18 +58,69 @@ export interface MarketGroup {
   variants: VariantView[];
 }
 
+const BUILT_IN = ['market', 'label', 'background', 'aspect'];
+
+export interface Coord {
+  dimension: string;
+  code: string;
+}
+
 /**
- * Groups variants by market in the matrix's order (labels, then backgrounds, inside a
- * market); variants the matrix no longer names go last, alphabetically.
+ * Every coordinate of a variant's cell: the built-in dimensions in their fixed
+ * order, then the producer's own by name (the order cell keys use).
+ */
+export function cellCoords(v: VariantView): Coord[] {
+  // Variants stored before N-dimensional matrices have no coords.
+  const coords: Record<string, string> = { market: v.market, label: v.label, background: v.background, ...(v.coords ?? {}) };
+  const custom = Object.keys(coords)
+    .filter((d) => !BUILT_IN.includes(d))
+    .sort();
+  return [...BUILT_IN.filter((d) => d in coords), ...custom].map((dimension) => ({ dimension, code: coords[dimension] }));
+}
+
+export interface ApprovalChip {
+  kind: 'approved' | 'rejected' | 'stale';
+  text: string;
+  /** Who decided and when, for the tooltip. */
+  detail: string;
+}
+
+/** What the tile says about the brand manager's decision, if there is one. */
+export function approvalChip(approval: ApprovalView | null | undefined): ApprovalChip | null {
+  if (!approval) return null;
+  const who = `${approval.decision === 'approved' ? 'Approved' : 'Rejected'}${approval.by ? ` by ${approval.by}` : ''} ${approval.at.slice(0, 16).replace('T', ' ')}`;
+  if (approval.stale) {
+    return { kind: 'stale', text: 'approval stale — re-review', detail: `${who}; the render changed since` };
+  }
+  return { kind: approval.decision, text: approval.decision, detail: who };
+}
+
+/**
+ * Groups variants by market in the matrix's order; inside a market, cells follow
+ * the matrix's order of every other dimension (label, background, aspect, the
+ * producer's own). Codes the matrix no longer names go last, alphabetically.
  */
 export function groupByMarket(variants: readonly VariantView[], matrix: MatrixInput | null): MarketGroup[] {
-  const order = (codes: readonly string[]) => new Map(codes.map((c, i) => [c, i]));
-  const markets = order(matrix?.markets.map((m) => m.code) ?? []);
-  const labels = order(matrix?.labels.map((l) => l.code) ?? []);
-  const backgrounds = order(matrix?.backgrounds.map((b) => b.code) ?? []);
-  const rank = (map: Map<string, number>, code: string) => map.get(code) ?? Number.MAX_SAFE_INTEGER;
-  const byRank = (map: Map<string, number>, a: string, b: string) =>
-    rank(map, a) - rank(map, b) || a.localeCompare(b);
+  const order = (codes: readonly string[] | undefined) => new Map((codes ?? []).map((c, i) => [c, i]));
+  const ranks = new Map<string, Map<string, number>>([
+    ['market', order(matrix?.markets.map((m) => m.code))],
+    ['label', order(matrix?.labels.map((l) => l.code))],
+    ['background', order(matrix?.backgrounds.map((b) => b.code))],
+    ['aspect', order(matrix?.aspects?.map((a) => a.code))],
+    ...Object.entries(matrix?.dimensions ?? {}).map(([name, values]) => [name, order(values.map((v) => v.code))] as const),
+  ]);
+  const rank = (dimension: string, code: string) => ranks.get(dimension)?.get(code) ?? Number.MAX_SAFE_INTEGER;
+  const byRank = (dimension: string, a: string, b: string) => rank(dimension, a) - rank(dimension, b) || a.localeCompare(b);
+  const compareCells = (a: VariantView, b: VariantView) => {
+    const ca = cellCoords(a);
+    const cb = new Map(cellCoords(b).map((c) => [c.dimension, c.code]));
+    for (const { dimension, code } of ca) {
+      if (dimension === 'market') continue;
+      const diff = byRank(dimension, code, cb.get(dimension) ?? '');
+      if (diff) return diff;
+    }
+    return 0;
+  };
 
   const groups = new Map<string, VariantView[]>();
   for (const v of variants) {
@@ -78,12 +129,10 @@ export function groupByMarket(variants: readonly VariantView[], matrix: MatrixIn
     else groups.set(v.market, [v]);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => byRank(markets, a, b))
+    .sort(([a], [b]) => byRank('market', a, b))
     .map(([market, list]) => ({
       market,
       name: matrix?.markets.find((m) => m.code === market)?.name ?? null,
-      variants: list.sort(
-        (a, b) => byRank(labels, a.label, b.label) || byRank(backgrounds, a.background, b.background),
-      ),
+      variants: list.sort(compareCells),
     }));
 }

@@ -1,4 +1,4 @@
-import { describeApiError } from './api-error';
+import { describeApiError, describeApiProblem, isVersionConflict } from './api-error';
 
 describe('describeApiError', () => {
   it("shows the API's own message", () => {
@@ -32,5 +32,38 @@ describe('describeApiError', () => {
   it('falls back to an Error message', () => {
     expect(describeApiError(new Error('boom'))).toBe('boom');
     expect(describeApiError(undefined)).toBe('Something went wrong. Try again.');
+  });
+});
+
+describe('describeApiProblem', () => {
+  const failure = (status: number, error: unknown) => ({ status, url: '/api/campaigns/import', error });
+
+  it('lists every validation problem under one headline', () => {
+    const p = describeApiProblem(
+      failure(400, { statusCode: 400, code: 'INVALID_CAMPAIGN_FILE', message: 'a', problems: ['a', 'b', 'c'] }),
+    );
+    expect(p).toEqual({ message: 'The Shotmatrix API found 3 problems:', problems: ['a', 'b', 'c'], code: 'INVALID_CAMPAIGN_FILE', status: 400 });
+  });
+
+  it('keeps its own message when the problems say something else', () => {
+    const p = describeApiProblem(failure(400, { statusCode: 400, code: 'X', message: 'Invalid copy deck', problems: ['row 3: price'] }));
+    expect(p.message).toBe('Invalid copy deck');
+    expect(p.problems).toEqual(['row 3: price']);
+  });
+
+  it('does not repeat a single problem that is the message', () => {
+    expect(describeApiProblem(failure(400, { statusCode: 400, code: 'X', message: 'a', problems: ['a'] })).problems).toEqual([]);
+  });
+
+  it('recognises a version conflict, also from a body that arrived as text', () => {
+    const conflict = describeApiProblem(failure(409, '{"statusCode":409,"code":"VERSION_CONFLICT","message":"Someone else saved first"}'));
+    expect(conflict.message).toBe('Someone else saved first');
+    expect(isVersionConflict(conflict)).toBe(true);
+    expect(isVersionConflict(describeApiProblem(failure(409, { statusCode: 409, code: 'IDEMPOTENCY_KEY_REUSED', message: 'x' })))).toBe(false);
+    expect(isVersionConflict(describeApiProblem(failure(428, { statusCode: 428, code: 'PRECONDITION_REQUIRED', message: 'x' })))).toBe(false);
+  });
+
+  it('has no problems or code when the API could not be reached', () => {
+    expect(describeApiProblem({ status: 0, url: '/api/x', error: new Error('x') })).toMatchObject({ problems: [], code: null, status: 0 });
   });
 });

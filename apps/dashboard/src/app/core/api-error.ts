@@ -38,6 +38,19 @@ function messageFromBody(body: unknown): string | null {
   return null;
 }
 
+function bodyObject(body: unknown): Record<string, unknown> | null {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    if (!text.startsWith('{')) return null;
+    try {
+      return bodyObject(JSON.parse(text));
+    } catch {
+      return null;
+    }
+  }
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null;
+}
+
 function path(url: string | null | undefined): string {
   if (!url) return '';
   try {
@@ -61,4 +74,32 @@ export function describeApiError(err: unknown): string {
   }
   if (err instanceof Error && err.message) return err.message;
   return 'Something went wrong. Try again.';
+}
+
+/** An API failure taken apart: the sentence to show, every validation problem, and what the page may act on. */
+export interface ApiProblem {
+  message: string;
+  /** All problems the API found (validation), beyond the first one the message names. */
+  problems: string[];
+  /** The API's error code (e.g. VERSION_CONFLICT), when it sent one. */
+  code: string | null;
+  status: number | null;
+}
+
+export function describeApiProblem(err: unknown): ApiProblem {
+  const message = describeApiError(err);
+  if (!isHttpFailure(err) || err.status === 0) return { message, problems: [], code: null, status: isHttpFailure(err) ? err.status : null };
+  const body = bodyObject(err.error);
+  const code = typeof body?.['code'] === 'string' ? body['code'] : null;
+  const raw = body?.['problems'];
+  const problems = Array.isArray(raw) ? raw.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [];
+  // The API's message is its first problem: a lone one adds nothing, several are listed whole.
+  if (problems.length === 1 && problems[0] === message) return { message, problems: [], code, status: err.status };
+  const headline = problems.length > 1 && problems[0] === message ? `The Shotmatrix API found ${problems.length} problems:` : message;
+  return { message: headline, problems, code, status: err.status };
+}
+
+/** Someone else saved the campaign first: the edit was refused rather than overwriting theirs. */
+export function isVersionConflict(problem: ApiProblem): boolean {
+  return problem.status === 409 && (problem.code === 'VERSION_CONFLICT' || problem.code === null);
 }

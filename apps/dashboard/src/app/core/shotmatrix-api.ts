@@ -1,18 +1,36 @@
-import { HttpClient, HttpEventType } from '@angular/common/http';
+import { HttpClient, HttpEventType, HttpHeaders } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   CampaignSummaryView,
   CampaignView,
+  ExpandResponse,
   MatrixInput,
   PlateView,
   VariantView,
 } from '@shotmatrix/contracts';
-import { Observable, filter, map } from 'rxjs';
+import { Observable, filter, map, retry, throwError, timer } from 'rxjs';
+import { type CampaignFileType, ifMatch, isTransientFailure } from './request-headers';
+
+/** A matrix as sent to the API: what the schema fills in by default may be left out. */
+export type MatrixBody = Omit<MatrixInput, 'defaults'> & Partial<Pick<MatrixInput, 'defaults'>>;
 
 /** Progress of a multipart upload, then the API's answer. */
 export type UploadProgress<T> = { kind: 'progress'; fraction: number } | { kind: 'done'; body: T };
 
+export type CampaignFileFormat = 'yaml' | 'json';
+
 const API = '/api';
+const campaignUrl = (id: string) => `${API}/campaigns/${encodeURIComponent(id)}`;
+
+/**
+ * Retries a POST that got no answer (or a gateway error) with the very same
+ * request — and so the same Idempotency-Key — so a lost response never creates twice.
+ */
+const retryTransient = <T>() =>
+  retry<T>({
+    count: 2,
+    delay: (err: unknown, attempt: number) => (isTransientFailure(err) ? timer(400 * attempt) : throwError(() => err)),
+  });
 
 /** Typed access to the Shotmatrix HTTP API (same origin, under /api). */
 @Injectable({ providedIn: 'root' })
@@ -23,28 +41,66 @@ export class ShotmatrixApi {
     return this.http.get<CampaignSummaryView[]>(`${API}/campaigns`);
   }
 
-  createCampaign(name: string): Observable<CampaignView> {
-    return this.http.post<CampaignView>(`${API}/campaigns`, { name });
+  /** `idempotencyKey`: one per user action (see newIdempotencyKey). */
+  createCampaign(name: string, idempotencyKey: string): Observable<CampaignView> {
+    return this.http
+      .post<CampaignView>(`${API}/campaigns`, { name }, { headers: { 'Idempotency-Key': idempotencyKey } })
+      .pipe(retryTransient());
+  }
+
+  /** A whole campaign from a YAML or JSON file (201 → the new campaign). */
+  importCampaign(text: string, type: CampaignFileType, idempotencyKey: string): Observable<CampaignView> {
+    return this.http
+      .post<CampaignView>(`${API}/campaigns/import`, text, {
+        headers: { 'Content-Type': type, 'Idempotency-Key': idempotencyKey },
+      })
+      .pipe(retryTransient());
   }
 
   getCampaign(id: string): Observable<CampaignView> {
-    return this.http.get<CampaignView>(`${API}/campaigns/${encodeURIComponent(id)}`);
+    return this.http.get<CampaignView>(campaignUrl(id));
   }
 
-  uploadMaster(campaignId: string, file: File): Observable<UploadProgress<CampaignView>> {
-    return this.upload<CampaignView>(`${API}/campaigns/${encodeURIComponent(campaignId)}/master`, file);
+  /** Where the browser downloads the campaign as a file. */
+  campaignFileUrl(id: string, format: CampaignFileFormat): string {
+    return `${campaignUrl(id)}/file?format=${format}`;
   }
 
-  uploadPlate(campaignId: string, file: File): Observable<UploadProgress<PlateView>> {
-    return this.upload<PlateView>(`${API}/campaigns/${encodeURIComponent(campaignId)}/plates`, file);
+  /** Replaces the campaign's matrix from a file; refused with 409 if `version` is not the latest. */
+  replaceCampaignFile(id: string, version: number, text: string, type: CampaignFileType): Observable<CampaignView> {
+    return this.http.put<CampaignView>(`${campaignUrl(id)}/file`, text, {
+      headers: { 'Content-Type': type, 'If-Match': ifMatch(version) },
+    });
   }
 
-  saveMatrix(campaignId: string, matrix: MatrixInput): Observable<CampaignView> {
-    return this.http.put<CampaignView>(`${API}/campaigns/${encodeURIComponent(campaignId)}/matrix`, matrix);
+  /** Merges a market copy deck (CSV) into the matrix; refused with 409 if `version` is not the latest. */
+  importCopyDeck(id: string, version: number, csv: string, idempotencyKey: string): Observable<CampaignView> {
+    return this.http
+      .post<CampaignView>(`${campaignUrl(id)}/copy-deck`, csv, {
+        headers: { 'Content-Type': 'text/csv', 'If-Match': ifMatch(version), 'Idempotency-Key': idempotencyKey },
+      })
+      .pipe(retryTransient());
   }
 
-  expand(campaignId: string): Observable<CampaignView> {
-    return this.http.post<CampaignView>(`${API}/campaigns/${encodeURIComponent(campaignId)}/expand`, {});
+  uploadMaster(campaignId: string, file: File, idempotencyKey: string): Observable<UploadProgress<CampaignView>> {
+    return this.upload<CampaignView>(`${campaignUrl(campaignId)}/master`, file, idempotencyKey);
+  }
+
+  uploadPlate(campaignId: string, file: File, idempotencyKey: string): Observable<UploadProgress<PlateView>> {
+    return this.upload<PlateView>(`${campaignUrl(campaignId)}/plates`, file, idempotencyKey);
+  }
+
+  /** Refused with 409 if `version` is not the latest: the producer decides, nothing is overwritten. */
+  saveMatrix(campaignId: string, version: number, matrix: MatrixBody): Observable<CampaignView> {
+    return this.http.put<CampaignView>(`${campaignUrl(campaignId)}/matrix`, matrix, {
+      headers: { 'If-Match': ifMatch(version) },
+    });
+  }
+
+  expand(campaignId: string, idempotencyKey: string): Observable<ExpandResponse> {
+    return this.http
+      .post<ExpandResponse>(`${campaignUrl(campaignId)}/expand`, {}, { headers: { 'Idempotency-Key': idempotencyKey } })
+      .pipe(retryTransient());
   }
 
   getVariant(id: string): Observable<VariantView> {
@@ -52,13 +108,16 @@ export class ShotmatrixApi {
   }
 
   eventsUrl(campaignId: string): string {
-    return `${API}/campaigns/${encodeURIComponent(campaignId)}/events`;
+    return `${campaignUrl(campaignId)}/events`;
   }
 
-  private upload<T>(url: string, file: File): Observable<UploadProgress<T>> {
+  // Uploads carry a key like every POST but are not retried automatically:
+  // resending a large file is the producer's call.
+  private upload<T>(url: string, file: File, idempotencyKey: string): Observable<UploadProgress<T>> {
     const body = new FormData();
     body.append('file', file, file.name);
-    return this.http.post<T>(url, body, { observe: 'events', reportProgress: true }).pipe(
+    const headers = new HttpHeaders({ 'Idempotency-Key': idempotencyKey });
+    return this.http.post<T>(url, body, { headers, observe: 'events', reportProgress: true }).pipe(
       filter((e) => e.type === HttpEventType.UploadProgress || e.type === HttpEventType.Response),
       map((e): UploadProgress<T> => {
         if (e.type === HttpEventType.Response) return { kind: 'done', body: e.body as T };

@@ -27,3 +27,44 @@ export function percent(part: number, total: number): number {
   if (total <= 0) return 0;
   return Math.round((part / total) * 1000) / 10;
 }
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "18 cells: 2 new, 3 changed, 13 unchanged, 0 removed · 5 renders queued, 1 reused" */
+export function formatExpansion(e: {
+  cells: number;
+  created: number;
+  changed: number;
+  unchanged: number;
+  removed: number;
+  queued: number;
+  reused: number;
+}): string {
+  return (
+    `${plural(e.cells, 'cell', 'cells')}: ${e.created} new, ${e.changed} changed, ${e.unchanged} unchanged, ${e.removed} removed` +
+    ` · ${plural(e.queued, 'render', 'renders')} queued, ${e.reused} reused`
+  );
+}
+
+export type PricePreview = { kind: 'price'; text: string } | { kind: 'hint'; text: string } | null;
+
+/**
+ * How the renderer will show a price (Intl currency formatting in the market's
+ * locale), or a hint when the locale or currency cannot format it. Never throws.
+ */
+export function previewPrice(price: string, locale: string, currency: string): PricePreview {
+  const amount = price.trim();
+  if (!amount) return null;
+  const value = Number(amount);
+  if (!Number.isFinite(value)) return { kind: 'hint', text: 'Enter the price as a number, e.g. 1.99' };
+  const loc = locale.trim();
+  const cur = currency.trim().toUpperCase();
+  if (!cur) return { kind: 'hint', text: 'Add a currency (e.g. EUR) to preview the price' };
+  if (!/^[A-Z]{3}$/.test(cur)) return { kind: 'hint', text: `“${currency.trim()}” is not an ISO 4217 currency code such as EUR` };
+  if (!loc) return { kind: 'hint', text: 'Add a locale (e.g. de-DE) to preview the price' };
+  try {
+    return { kind: 'price', text: new Intl.NumberFormat(loc, { style: 'currency', currency: cur }).format(value) };
+  } catch {
+    return { kind: 'hint', text: `Cannot format for locale “${loc}”: use a BCP 47 locale such as de-DE` };
+  }
+}

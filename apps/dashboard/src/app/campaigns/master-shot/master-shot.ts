@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, output, 
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { CampaignView } from '@shotmatrix/contracts';
 import { ErrorBanner } from '../../core/error-banner';
+import { newIdempotencyKey } from '../../core/request-headers';
 import { ShotmatrixApi } from '../../core/shotmatrix-api';
 import { eventFile } from '../../shared/dom';
 import { formatCount, formatFps, formatSeconds } from '../../shared/format';
@@ -36,7 +37,7 @@ export class MasterShot {
     this.fileName.set(file.name);
     this.progress.set(0);
     this.api
-      .uploadMaster(this.campaign().id, file)
+      .uploadMaster(this.campaign().id, file, newIdempotencyKey())
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (p) => {

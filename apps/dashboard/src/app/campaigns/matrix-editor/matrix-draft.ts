@@ -1,9 +1,12 @@
-import type { BackgroundInput, LabelInput, MarketInput, MatrixInput } from '@shotmatrix/contracts';
+import type { BackgroundInput, LabelInput, MarketInput } from '@shotmatrix/contracts';
+import type { MatrixBody } from '../../core/shotmatrix-api';
 
 /**
  * The editable form of a matrix. Rows carry a local key so the editor can track them
- * while their codes are being typed; fields the editor does not show (extra copy,
- * label fields) are carried through untouched so saving never drops them.
+ * while their codes are being typed; what the editor does not show (extra copy, label
+ * fields, a market's grade and fonts, aspects, custom dimensions, exclusions,
+ * overrides — e.g. from an imported campaign file) is carried through untouched so
+ * saving never drops it.
  */
 
 export const LABEL_TEMPLATES = ['label-classic', 'label-badge'] as const;
@@ -15,10 +18,16 @@ export interface MarketDraft {
   code: string;
   name: string;
   locale: string;
+  /** ISO 4217, e.g. EUR; saved upper-cased. */
+  currency: string;
   headline: string;
+  tagline: string;
+  /** As typed in the number input; saved as a number. */
   price: string;
   legal: string;
   otherCopy: Record<string, CopyValue>;
+  /** Market settings the editor does not show (language, direction, lut, fonts, approvers). */
+  extra: Omit<MarketInput, 'code' | 'name' | 'locale' | 'currency' | 'copy'>;
 }
 
 export interface LabelDraft {
@@ -39,11 +48,17 @@ export interface BackgroundDraft {
   plateId: string | null;
 }
 
+/** The parts of a matrix the editor shows no form for; saved as they came. */
+export type MatrixRest = Omit<MatrixBody, 'markets' | 'labels' | 'backgrounds'>;
+
 export interface MatrixDraft {
   markets: MarketDraft[];
   labels: LabelDraft[];
   backgrounds: BackgroundDraft[];
+  rest: MatrixRest;
 }
+
+export type DraftSection = 'markets' | 'labels' | 'backgrounds';
 
 let lastKey = 0;
 export function nextKey(): number {
@@ -52,7 +67,19 @@ export function nextKey(): number {
 }
 
 export function emptyMarket(): MarketDraft {
-  return { key: nextKey(), code: '', name: '', locale: '', headline: '', price: '', legal: '', otherCopy: {} };
+  return {
+    key: nextKey(),
+    code: '',
+    name: '',
+    locale: '',
+    currency: '',
+    headline: '',
+    tagline: '',
+    price: '',
+    legal: '',
+    otherCopy: {},
+    extra: {},
+  };
 }
 
 export function emptyLabel(): LabelDraft {
@@ -65,23 +92,29 @@ export function emptyBackground(): BackgroundDraft {
 
 const copyText = (value: CopyValue | undefined): string => (value == null ? '' : String(value));
 
-export function toDraft(matrix: MatrixInput | null | undefined): MatrixDraft {
-  if (!matrix) return { markets: [], labels: [], backgrounds: [] };
+export function toDraft(matrix: MatrixBody | null | undefined): MatrixDraft {
+  if (!matrix) return { markets: [], labels: [], backgrounds: [], rest: {} };
+  const { markets, labels, backgrounds, ...rest } = matrix;
   return {
-    markets: matrix.markets.map((m) => {
-      const { headline, price, legal, ...otherCopy } = m.copy ?? {};
+    rest,
+    markets: markets.map((m) => {
+      const { code, name, locale, currency, copy, ...extra } = m;
+      const { headline, tagline, price, legal, ...otherCopy } = copy ?? {};
       return {
         key: nextKey(),
-        code: m.code,
-        name: m.name,
-        locale: m.locale,
+        code,
+        name,
+        locale,
+        currency: currency ?? '',
         headline: copyText(headline),
+        tagline: copyText(tagline),
         price: copyText(price),
         legal: copyText(legal),
         otherCopy,
+        extra,
       };
     }),
-    labels: matrix.labels.map((l) => ({
+    labels: labels.map((l) => ({
       key: nextKey(),
       code: l.code,
       name: l.name ?? '',
@@ -89,7 +122,7 @@ export function toDraft(matrix: MatrixInput | null | undefined): MatrixDraft {
       markets: [...(l.markets ?? [])],
       fields: { ...(l.fields ?? {}) },
     })),
-    backgrounds: matrix.backgrounds.map((b) => ({
+    backgrounds: backgrounds.map((b) => ({
       key: nextKey(),
       code: b.code,
       name: b.name ?? '',
@@ -102,15 +135,26 @@ export function toDraft(matrix: MatrixInput | null | undefined): MatrixDraft {
  * The matrix to PUT. Values are trimmed and empty optional fields left out; validation
  * is the API's job, and its message is what the producer sees.
  */
-export function fromDraft(draft: MatrixDraft): MatrixInput {
+export function fromDraft(draft: MatrixDraft): MatrixBody {
   const marketCodes = new Set(draft.markets.map((m) => m.code.trim()));
   return {
+    ...draft.rest,
     markets: draft.markets.map((m): MarketInput => {
       const copy: Record<string, CopyValue> = { ...m.otherCopy };
       if (m.headline.trim()) copy['headline'] = m.headline.trim();
-      if (m.price.trim()) copy['price'] = m.price.trim();
+      if (m.tagline.trim()) copy['tagline'] = m.tagline.trim();
+      const price = priceValue(m.price);
+      if (price !== null) copy['price'] = price;
       if (m.legal.trim()) copy['legal'] = m.legal.trim();
-      return { code: m.code.trim(), name: m.name.trim(), locale: m.locale.trim(), copy };
+      const currency = m.currency.trim().toUpperCase();
+      return {
+        ...m.extra,
+        code: m.code.trim(),
+        name: m.name.trim(),
+        locale: m.locale.trim(),
+        ...(currency ? { currency } : {}),
+        copy: copy as MarketInput['copy'],
+      };
     }),
     labels: draft.labels.map((l): LabelInput => {
       // A limit naming a market that is no longer in the matrix cannot be shown, so it is not kept.
@@ -133,15 +177,31 @@ export function fromDraft(draft: MatrixDraft): MatrixInput {
   };
 }
 
-/** Key-order-independent comparison, so a saved matrix and a draft of it compare equal. */
-export function sameMatrix(a: MatrixInput | null | undefined, b: MatrixInput | null | undefined): boolean {
+/**
+ * A price as the API wants it: a number. Text that is not one (an old "1,99 €") is
+ * sent as typed so the API names the field in its refusal rather than it vanishing.
+ */
+export function priceValue(typed: string): number | string | null {
+  const text = typed.trim();
+  if (!text) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text;
+}
+
+/**
+ * Key-order-independent comparison, so a saved matrix and a draft of it compare
+ * equal. Empty objects count as absent: the API fills `copy`, `fields`, `params`
+ * and `defaults` in as {} when a file leaves them out.
+ */
+export function sameMatrix(a: MatrixBody | null | undefined, b: MatrixBody | null | undefined): boolean {
   return canonical(a ?? null) === canonical(b ?? null);
 }
 
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)))
-      : v,
-  );
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (key !== '' && entries.length === 0) return undefined;
+    return Object.fromEntries(entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  });
 }

@@ -4,7 +4,7 @@ import type { MatrixInput, VariantView } from '@shotmatrix/contracts';
 import { StatusChip } from '../../shared/status-chip';
 import { percent } from '../../shared/format';
 import type { StreamState } from '../campaign-events';
-import { countByStatus, groupByMarket } from '../live-variants';
+import { approvalChip, cellCoords, countByStatus, groupByMarket } from '../live-variants';
 
 const STREAM_TEXT: Record<StreamState, string> = {
   connecting: 'Connecting…',
@@ -28,4 +28,13 @@ export class VariantGrid {
   protected readonly groups = computed(() => groupByMarket(this.variants(), this.matrix()));
   protected readonly streamText = computed(() => STREAM_TEXT[this.streamState()]);
   protected readonly percent = percent;
+  protected readonly coords = cellCoords;
+  protected readonly approval = approvalChip;
+
+  /** "market de · label classic · …" for the tooltip and screen readers. */
+  protected captionTitle(v: VariantView): string {
+    return cellCoords(v)
+      .map((c) => `${c.dimension} ${c.code}`)
+      .join(' · ');
+  }
 }

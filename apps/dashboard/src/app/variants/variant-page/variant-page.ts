@@ -8,6 +8,7 @@ import { ShotmatrixApi } from '../../core/shotmatrix-api';
 import { CampaignStream, openCampaignStream } from '../../campaigns/campaign-events';
 import { formatCount, formatSeconds, shortKey } from '../../shared/format';
 import { StatusChip } from '../../shared/status-chip';
+import { approvalChip, cellCoords } from '../../campaigns/live-variants';
 
 @Component({
   selector: 'app-variant-page',
@@ -30,6 +31,14 @@ export class VariantPage {
   protected readonly formatSeconds = formatSeconds;
   protected readonly formatCount = formatCount;
   protected readonly shortKey = shortKey;
+  protected readonly coords = cellCoords;
+  protected readonly approval = approvalChip;
+
+  protected caption(v: VariantView): string {
+    return cellCoords(v)
+      .map((c) => c.code)
+      .join(' / ');
+  }
 
   constructor() {
     effect((onCleanup) => {
@@ -42,7 +51,7 @@ export class VariantPage {
         next: (variant) => {
           this.loading.set(false);
           this.variant.set(variant);
-          this.title.setTitle(`${variant.market} / ${variant.label} / ${variant.background} · Shotmatrix`);
+          this.title.setTitle(`${this.caption(variant)} · Shotmatrix`);
           // Follow the render while it is still going; the campaign stream carries this variant's changes.
           if (variant.status === 'queued' || variant.status === 'rendering') {
             stream = openCampaignStream(

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'campaign-files',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

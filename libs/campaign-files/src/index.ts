@@ -1,0 +1,3 @@
+export * from './campaign-file';
+export * from './copy-deck';
+export { parseCsv } from './csv';

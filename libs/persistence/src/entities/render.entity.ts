@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export type RenderStatus = 'waiting' | 'queued' | 'rendering' | 'done' | 'failed';
+
+/** What the worker needs to render a key, resolved at expansion time. */
+export interface RenderParams {
+  masterShotId: string;
+  template: string;
+  fields: Record<string, string>;
+  locale: string;
+  direction: 'ltr' | 'rtl';
+  plateId: string | null;
+  lut: string | null;
+  aspect: string | null;
+  motionAdherence: number;
+  structureAdherence: number;
+}
+
+/**
+ * One render per render key: cells whose pixels would be identical share it.
+ * `waiting` means the master's analysis has not finished yet.
+ */
+@Entity('render')
+export class RenderEntity {
+  @PrimaryColumn('text', { name: 'render_key' }) renderKey!: string;
+  @Column('text') status!: RenderStatus;
+  @Column('text', { nullable: true }) error!: string | null;
+  @Column('uuid', { name: 'analysis_id', nullable: true }) analysisId!: string | null;
+  @Column('uuid', { name: 'master_shot_id' }) masterShotId!: string;
+  @Column('jsonb') params!: RenderParams;
+  @Column('text', { name: 'output_key', nullable: true }) outputKey!: string | null;
+  @Column('text', { name: 'thumbnail_key', nullable: true }) thumbnailKey!: string | null;
+  @Column('int', { name: 'frame_count', nullable: true }) frameCount!: number | null;
+  @Column('double precision', { name: 'duration_s', nullable: true }) durationS!: number | null;
+  @Column('int', { default: 0 }) attempts!: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt!: Date | null;
+  @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;
+}
