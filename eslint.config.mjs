@@ -70,7 +70,8 @@ export default [
   },
   {
     // Config parsing, tests and tooling are where the environment is read.
-    files: ['libs/config/**', '**/*.spec.ts', 'e2e/**', 'tools/**', 'libs/testing/**'],
+    // The CLI's configuration is its arguments and SHOTMATRIX_API, read once in main.ts.
+    files: ['libs/config/**', '**/*.spec.ts', 'e2e/**', 'tools/**', 'libs/testing/**', 'apps/cli/src/main.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

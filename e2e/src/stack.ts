@@ -3,14 +3,20 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { createTestEnv, REPO_ROOT, type TestEnv } from '@shotmatrix/testing';
 
+export type ProcessName = 'api' | 'worker';
+
 export interface RunningStack {
   baseUrl: string;
   env: TestEnv;
   logs: string[];
+  /** Starts (again) one of the stack's processes, with extra environment. */
+  start(name: ProcessName, extraEnv?: Record<string, string>): Promise<void>;
+  /** Kills a process the hard way (no shutdown hooks), as a crash would. */
+  crash(name: ProcessName): Promise<void>;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -21,11 +27,13 @@ async function freePort(): Promise<number> {
   });
 }
 
+const ENTRY: Record<ProcessName, string> = { api: 'apps/api/src/main.ts', worker: 'apps/render-worker/src/main.ts' };
+
 /**
  * Starts the real API (serving the built dashboard) and the real render
  * worker as separate processes against a fresh database and queue prefix.
  */
-export async function startStack(): Promise<RunningStack> {
+export async function startStack(opts: { worker?: boolean; apiEnv?: Record<string, string> } = {}): Promise<RunningStack> {
   const env = await createTestEnv('e2e');
   const port = await freePort();
   const storage = env.config.storage as { dir: string };
@@ -42,45 +50,61 @@ export async function startStack(): Promise<RunningStack> {
     DASHBOARD_DIR: path.join(REPO_ROOT, 'dist/apps/dashboard/browser'),
   };
   const logs: string[] = [];
-  const children: ChildProcess[] = [];
-  const start = (name: string, entry: string) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const children = new Map<ProcessName, ChildProcess>();
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const exited = (c: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+    });
+
+  const start = async (name: ProcessName, extraEnv: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', ENTRY[name]], {
+      cwd: REPO_ROOT,
+      env: { ...childEnv, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const keep = (chunk: Buffer) => logs.push(...chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}`));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    children.push(child);
-  };
-  start('api', 'apps/api/src/main.ts');
-  start('worker', 'apps/render-worker/src/main.ts');
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
-      children.forEach((c) => c.kill('SIGKILL'));
-      throw new Error(`the stack did not start:\n${logs.slice(-40).join('\n')}`);
+    children.set(name, child);
+    if (name !== 'api') return;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false);
+      if (ok) return;
+      if (Date.now() > deadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`the API did not start:\n${logs.slice(-40).join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 300));
     }
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  };
+
+  await start('api', opts.apiEnv);
+  if (opts.worker !== false) await start('worker');
+
   return {
     baseUrl,
     env,
     logs,
+    start,
+    async crash(name) {
+      const c = children.get(name);
+      if (!c) return;
+      c.kill('SIGKILL');
+      await exited(c);
+      children.delete(name);
+    },
     async stop() {
       await Promise.all(
-        children.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              if (c.exitCode !== null) return resolve();
-              const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
-              c.once('exit', () => {
-                clearTimeout(t);
-                resolve();
-              });
-              c.kill('SIGTERM');
-            }),
-        ),
+        [...children.values()].map(async (c) => {
+          const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
+          c.kill('SIGTERM');
+          await exited(c);
+          clearTimeout(t);
+        }),
       );
       await env.cleanup();
     },

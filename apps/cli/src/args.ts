@@ -1,0 +1,100 @@
+/** Exit codes scripts can rely on. */
+export const EXIT = {
+  ok: 0,
+  /** Invalid input: a file with problems, an API refusal (4xx). */
+  invalid: 1,
+  usage: 2,
+  /** `follow` ended with failed variants. */
+  renderFailed: 3,
+  /** The API could not be reached. */
+  unreachable: 4,
+} as const;
+
+export const HELP = `shotmatrix — campaign matrices from the command line
+
+Usage:
+  shotmatrix validate <campaign.yaml|json>          check a campaign file offline; prints every problem
+  shotmatrix import <campaign.yaml|json> [--dry-run] create a campaign from a file
+  shotmatrix export <campaign-id> [--format yaml|json] [-o FILE]
+  shotmatrix copy-deck <campaign-id> <deck.csv>     update market copy from a CSV copy deck
+  shotmatrix expand <campaign-id> [--follow]        one variant per cell; queue new and changed renders
+  shotmatrix follow <campaign-id> [<campaign-id>…]  progress bars until every variant is rendered
+
+Options:
+  --api URL     the Shotmatrix API (default $SHOTMATRIX_API or http://127.0.0.1:4280)
+  --json        machine-readable output
+  -h, --help    this text
+
+Exit codes:
+  0 done · 1 invalid input or refused by the API · 2 usage error
+  3 some variants failed to render · 4 the API could not be reached
+`;
+
+export interface ParsedArgs {
+  command: string;
+  positional: string[];
+  api: string;
+  json: boolean;
+  dryRun: boolean;
+  follow: boolean;
+  format: 'yaml' | 'json';
+  output: string | null;
+}
+
+export class UsageError extends Error {}
+
+const COMMANDS: Record<string, { min: number; max: number }> = {
+  validate: { min: 1, max: 1 },
+  import: { min: 1, max: 1 },
+  export: { min: 1, max: 1 },
+  'copy-deck': { min: 2, max: 2 },
+  expand: { min: 1, max: 1 },
+  follow: { min: 1, max: 50 },
+  help: { min: 0, max: 0 },
+};
+
+export function parseArgs(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
+  const out: ParsedArgs = {
+    command: '',
+    positional: [],
+    api: env.SHOTMATRIX_API ?? 'http://127.0.0.1:4280',
+    json: false,
+    dryRun: false,
+    follow: false,
+    format: 'yaml',
+    output: null,
+  };
+  const value = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') out.command = 'help';
+    else if (a === '--json') out.json = true;
+    else if (a === '--dry-run') out.dryRun = true;
+    else if (a === '--follow') out.follow = true;
+    else if (a === '--api') out.api = value(i++, a);
+    else if (a === '-o' || a === '--output') out.output = value(i++, a);
+    else if (a === '--format') {
+      const f = value(i++, a);
+      if (f !== 'yaml' && f !== 'json') throw new UsageError(`--format must be yaml or json, got "${f}"`);
+      out.format = f;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (!out.command) out.command = a;
+    else out.positional.push(a);
+  }
+  if (!out.command) out.command = 'help';
+  const spec = COMMANDS[out.command];
+  if (!spec) throw new UsageError(`unknown command "${out.command}"`);
+  if (out.command !== 'help' && (out.positional.length < spec.min || out.positional.length > spec.max)) {
+    throw new UsageError(`${out.command} takes ${spec.min === spec.max ? spec.min : `${spec.min} or more`} argument${spec.max === 1 ? '' : 's'}`);
+  }
+  try {
+    new URL(out.api);
+  } catch {
+    throw new UsageError(`--api must be a URL, got "${out.api}"`);
+  }
+  return out;
+}
