@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@shotmatrix/persistence';
+import { Client } from 'pg';
 import { REPO_ROOT, SHARED_MEDIA, waitFor } from '@shotmatrix/testing';
 import { freePort, startStack, type RunningStack } from './stack';
 
@@ -43,18 +42,21 @@ function cli(args: string[], api: string): Promise<Run> {
 
 describe('campaign matrices from the CLI, and an API crash between commit and enqueue (real processes)', () => {
   let stack: RunningStack;
-  let db: DataSource;
+  // Plain SQL to look behind the API: the e2e suite depends on no server code.
+  let pg: Client;
+  const db = { query: async (sql: string) => (await pg.query(sql)).rows };
   let dir: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'shotmatrix-cli-'));
     // The API starts with its outbox relay off: whatever it commits, it never hands to Redis.
     stack = await startStack({ worker: false, apiEnv: { OUTBOX_RELAY: 'false' } });
-    db = await new DataSource(dataSourceOptions(stack.env.config.databaseUrl)).initialize();
+    pg = new Client({ connectionString: stack.env.config.databaseUrl });
+    await pg.connect();
   });
 
   afterAll(async () => {
-    await db?.destroy();
+    await pg?.end();
     await stack?.stop();
   });
 
