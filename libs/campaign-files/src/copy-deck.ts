@@ -5,10 +5,19 @@ import { parseCsv } from './csv';
 export const CLEAR_MARK = '-';
 
 /**
- * Applies a copy deck kept in a spreadsheet to the matrix's markets: a
- * `market` column with market codes, and one column per copy field
- * (headline, tagline, legal, price, or any field a template uses). Returns a
- * new matrix; every problem names its row and column.
+ * Applies a copy deck kept in a spreadsheet to the matrix's markets: a header
+ * row with a `market` column (market codes) and one column per copy field
+ * (headline, tagline, legal, price, or any field a template uses).
+ *
+ * - an empty cell leaves the field as it is, so a deck may cover some fields
+ *   of some markets; a cell holding only `-` removes the field;
+ * - cells are trimmed; `price` must be a plain decimal number (`1.99`);
+ * - markets the deck does not mention keep their copy; rows with every cell
+ *   empty are skipped;
+ * - row numbers count the header as row 1, as a spreadsheet shows them.
+ *
+ * Returns a new matrix (the input is not touched), validated like any matrix
+ * edit; every problem names its row (and market and column where it can).
  */
 export function parseCopyDeckCsv(text: string, matrix: MatrixInput): Validated<MatrixInput> {
   const parsed = parseCsv(text);
@@ -16,7 +25,7 @@ export function parseCopyDeckCsv(text: string, matrix: MatrixInput): Validated<M
   const [header, ...rows] = parsed.rows;
   if (!header) return { ok: false, problems: ['the copy deck is empty: it needs a header row with a "market" column'] };
   const columns = header.map((h) => h.trim());
-  const marketCol = columns.indexOf('market');
+  const marketCol = columns.findIndex((c) => c.toLowerCase() === 'market');
   if (marketCol < 0) return { ok: false, problems: ['the header row has no "market" column'] };
   const dup = columns.find((c, i) => c && columns.indexOf(c) !== i);
   if (dup) return { ok: false, problems: [`the header row names column "${dup}" twice`] };
@@ -27,6 +36,8 @@ export function parseCopyDeckCsv(text: string, matrix: MatrixInput): Validated<M
   const seen = new Set<string>();
   rows.forEach((cells, r) => {
     const rowNo = r + 2;
+    // Spreadsheets export trailing empty rows as ",,,": they say nothing.
+    if (cells.every((c) => c.trim() === '')) return;
     const code = (cells[marketCol] ?? '').trim();
     const market = byCode.get(code);
     if (!market) {
@@ -53,11 +64,9 @@ export function parseCopyDeckCsv(text: string, matrix: MatrixInput): Validated<M
           return;
         }
         copy.price = n;
-      } else copy[field] = raw;
+      } else copy[field] = value;
     });
   });
   if (problems.length) return { ok: false, problems };
-  const result = validate(matrixSchema, { ...matrix, markets });
-  if (!result.ok) return result;
-  return result;
+  return validate(matrixSchema, { ...matrix, markets });
 }

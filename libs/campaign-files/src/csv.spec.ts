@@ -7,7 +7,10 @@ describe('parseCsv', () => {
     ['quoted commas, quotes and newlines', 'a,b\n"x, y","say ""hi""\nthere"\n', [['a', 'b'], ['x, y', 'say "hi"\nthere']]],
     ['an Excel BOM', '\ufeffmarket,price\nde,1.99\n', [['market', 'price'], ['de', '1.99']]],
     ['empty cells', 'a,b,c\n,,\n', [['a', 'b', 'c'], ['', '', '']]],
-    ['blank lines', 'a\n\nb\n', [['a'], ['b']]],
+    ['blank lines, kept so row numbers match', 'a\n\nb\n', [['a'], [''], ['b']]],
+    ['an empty text', '', []],
+    ['a quoted empty field and an empty last field', '"",x,\n', [['', 'x', '']]],
+    ['a quoted field over CRLF lines', 'a\r\n"1\r\n2"\r\n', [['a'], ['1\r\n2']]],
   ])('%s', (_what, text, rows) => {
     expect(parseCsv(text)).toEqual({ rows });
   });

@@ -1,7 +1,8 @@
 /**
  * RFC 4180 CSV as spreadsheets write it: quoted fields with embedded commas,
  * quotes ("") and newlines, CRLF or LF line ends, an optional UTF-8 BOM.
- * Returns rows of cells; a trailing empty line is not a row.
+ * Returns one row per record, blank lines included (as `['']`) so row numbers
+ * match the spreadsheet's; the line end after the last record is not a row.
  */
 export function parseCsv(text: string): { rows: string[][] } | { error: string } {
   const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -42,5 +43,5 @@ export function parseCsv(text: string): { rows: string[][] } | { error: string }
     row.push(cell);
     rows.push(row);
   }
-  return { rows: rows.filter((r) => !(r.length === 1 && r[0] === '')) };
+  return { rows };
 }

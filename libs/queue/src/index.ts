@@ -1,2 +1,2 @@
 export * from './connection';
-export * from './render-queue';
+export * from './queues';

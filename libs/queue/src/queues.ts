@@ -35,12 +35,6 @@ export function createQueues(opts: QueueOptions): Queues {
   return { analyze: createQueue('analyze', opts), render: createQueue('render', opts) };
 }
 
-/** Kept for callers that only render: the render key is the job id, so adding twice is a no-op. */
-export const createRenderQueue = (opts: QueueOptions) => createQueue('render', opts);
-
-export async function enqueueRender(queue: RenderQueue, renderKey: string): Promise<void> {
-  await queue.add('render', { renderKey }, { jobId: renderKey });
-}
 
 export interface WorkerOptions {
   connection: Redis;
@@ -61,6 +55,3 @@ export function createJobWorker<N extends QueueName>(
     lockDuration: 60_000,
   });
 }
-
-export const createRenderWorker = (opts: WorkerOptions, handler: (job: Job<JobPayloads['render']>, signal: AbortSignal) => Promise<void>) =>
-  createJobWorker('render', opts, handler);

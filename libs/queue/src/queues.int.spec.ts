@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createRedis } from './connection';
-import { createRenderQueue, createRenderWorker, enqueueRender, UnrecoverableError } from './render-queue';
+import { createJobWorker, createQueue, UnrecoverableError, type RenderQueue } from './queues';
+
+// As the outbox relay adds them: the render key is the job id.
+const enqueueRender = (queue: RenderQueue, renderKey: string) => queue.add('render', { renderKey }, { jobId: renderKey });
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:63809';
 
@@ -18,7 +21,7 @@ describe('render queue (real Redis, fresh prefix per test)', () => {
 
   it('enqueues a job id once however often it is added', async () => {
     const prefix = `test-queue-${randomUUID()}`;
-    const queue = createRenderQueue({ connection: conn('queue'), prefix, attempts: 3 });
+    const queue = createQueue('render', { connection: conn('queue'), prefix, attempts: 3 });
     try {
       await Promise.all(Array.from({ length: 5 }, () => enqueueRender(queue, 'k1')));
       await enqueueRender(queue, 'k2');
@@ -31,9 +34,9 @@ describe('render queue (real Redis, fresh prefix per test)', () => {
 
   it('does not retry an unrecoverable failure, and retries a transient one', async () => {
     const prefix = `test-queue-${randomUUID()}`;
-    const queue = createRenderQueue({ connection: conn('queue'), prefix, attempts: 2, backoffMs: 10 });
+    const queue = createQueue('render', { connection: conn('queue'), prefix, attempts: 2, backoffMs: 10 });
     const seen: Record<string, number> = {};
-    const worker = createRenderWorker({ connection: conn('worker'), prefix, concurrency: 1 }, async (job) => {
+    const worker = createJobWorker('render', { connection: conn('worker'), prefix, concurrency: 1 }, async (job) => {
       seen[job.data.renderKey] = (seen[job.data.renderKey] ?? 0) + 1;
       if (job.data.renderKey === 'corrupt') throw new UnrecoverableError('corrupt master');
       throw new Error('storage hiccup');
