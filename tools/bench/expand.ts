@@ -34,14 +34,17 @@ async function main(): Promise<void> {
   const pg = await services.startPostgres({ dataDir: path.join(dataDir, 'pg'), port: PORTS.postgres, dbName: 'bench', fast: true });
   const redis = await services.startRedis({ dataDir: path.join(dataDir, 'redis'), port: PORTS.redis });
   const stops: Array<() => Promise<void>> = [() => redis.stop(), () => pg.stop()];
+  let summary: string[];
   try {
-    await run(pg.url, redis.url, dataDir, stops);
+    summary = await run(pg.url, redis.url, dataDir, stops);
   } finally {
     for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(`stopping: ${e.message}`));
   }
+  // Printed after the services have stopped, so the figure is the very last line.
+  for (const line of summary) console.log(line);
 }
 
-async function run(pgUrl: string, redisUrl: string, dataDir: string, stops: Array<() => Promise<void>>): Promise<void> {
+async function run(pgUrl: string, redisUrl: string, dataDir: string, stops: Array<() => Promise<void>>): Promise<string[]> {
   // A fresh database each run, so the figures never depend on what an earlier run left.
   const admin = new DataSource({ type: 'postgres', url: pgUrl });
   await admin.initialize();
@@ -153,6 +156,7 @@ async function run(pgUrl: string, redisUrl: string, dataDir: string, stops: Arra
   const expandMs = performance.now() - t;
   const persisted = Number((await db.query(`SELECT count(*) AS n FROM variant`))[0].n);
   console.log(`expansion: ${JSON.stringify(first.expansion)}; variants in Postgres: ${persisted}; render jobs in BullMQ: ${first.expansion.queued}`);
+  console.log(`ratio: expansion / baseline insert = ${(expandMs / baselineMs).toFixed(1)}x`);
 
   const view = await call('GET', `/campaigns/${campaign.id}`);
   view.matrix.markets[7].copy.price = 9.99;
@@ -162,9 +166,10 @@ async function run(pgUrl: string, redisUrl: string, dataDir: string, stops: Arra
   await waitForJobs(first.expansion.queued + second.expansion.queued);
   const reMs = performance.now() - t;
   const touched = second.expansion.changed + second.expansion.created;
-  console.log(`re-expand after one market's price change: ${touched} cells touched (expected ${LABELS * BACKGROUNDS}) in ${secs(reMs)} s`);
-  console.log(`ratio: expansion / baseline insert = ${(expandMs / baselineMs).toFixed(1)}x`);
-  console.log(`expand ${persisted} cells: ${secs(expandMs)} s`);
+  return [
+    `re-expand after one market's price change: ${touched} cells touched (expected ${LABELS * BACKGROUNDS}) in ${secs(reMs)} s`,
+    `expand ${persisted} cells: ${secs(expandMs)} s`,
+  ];
 }
 
 main().catch((e) => {

@@ -19,6 +19,7 @@ Usage:
   shotmatrix copy-deck <campaign-id> <deck.csv>     update market copy from a CSV copy deck
   shotmatrix expand <campaign-id> [--follow]        one variant per cell; queue new and changed renders
   shotmatrix follow <campaign-id> [<campaign-id>…]  progress bars until every variant is rendered
+  shotmatrix help
 
 Options:
   --api URL     the Shotmatrix API (default $SHOTMATRIX_API or http://127.0.0.1:4280)
@@ -26,8 +27,16 @@ Options:
   -h, --help    this text
 
 Exit codes:
-  0 done · 1 invalid input or refused by the API · 2 usage error
-  3 some variants failed to render · 4 the API could not be reached
+  0  done (validate: the file is valid; follow: every variant rendered)
+  1  invalid input (a file or copy deck with problems) or refused by the API
+  2  usage error (unknown command or option, missing argument, no such file)
+  3  follow: some variants failed to render (each is listed with its reason)
+  4  the API could not be reached
+
+Examples:
+  shotmatrix validate summer.yaml
+  shotmatrix import summer.yaml && shotmatrix expand <id> --follow
+  shotmatrix export <id> --format json -o summer.json
 `;
 
 export interface ParsedArgs {
@@ -50,7 +59,7 @@ const COMMANDS: Record<string, { min: number; max: number }> = {
   'copy-deck': { min: 2, max: 2 },
   expand: { min: 1, max: 1 },
   follow: { min: 1, max: 50 },
-  help: { min: 0, max: 0 },
+  help: { min: 0, max: 1 },
 };
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
@@ -66,11 +75,23 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
-    if (v === undefined || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`${flag} needs a value`);
     return v;
   };
+  // `--api=URL` is read as `--api URL`; after `--` everything is an argument.
+  argv = argv.flatMap((a, i) => (argv.slice(0, i).includes('--') ? [a] : /^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  let rest = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--' && !rest) {
+      rest = true;
+      continue;
+    }
+    if (rest) {
+      if (!out.command) out.command = a;
+      else out.positional.push(a);
+      continue;
+    }
     if (a === '-h' || a === '--help') out.command = 'help';
     else if (a === '--json') out.json = true;
     else if (a === '--dry-run') out.dryRun = true;

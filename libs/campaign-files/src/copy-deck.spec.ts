@@ -41,6 +41,57 @@ describe('parseCopyDeckCsv', () => {
     expect(parseCopyDeckCsv(text, matrix)).toEqual({ ok: false, problems: [problem] });
   });
 
+  it('gives the exact row, market and column of a bad price and an unknown market', () => {
+    const r = parseCopyDeckCsv('market,headline,price\nde,Frisch,1.99\njp,新鮮,abc\nxx,Hi,1\n', matrix);
+    expect(r).toEqual({
+      ok: false,
+      problems: ['row 3 (market "jp"), column price: expected a number, got "abc"', 'row 4: market "xx" is not in the matrix'],
+    });
+  });
+
+  it.each([
+    ['1.99', 1.99],
+    ['200', 200],
+    [' 2.5 ', 2.5],
+    ['0', 0],
+  ])('reads the price %j as %p', (cell, price) => {
+    const r = parseCopyDeckCsv(`market,price\nde,${cell}\n`, matrix);
+    expect(r.ok && r.value.markets[0].copy.price).toBe(price);
+  });
+
+  it.each(['1,99', '€1.99', '-1', '1e3', '.5', 'abc'])('refuses the price %j', (cell) => {
+    const r = parseCopyDeckCsv(`market,price\nde,"${cell}"\n`, matrix);
+    expect(r).toEqual({ ok: false, problems: [`row 2 (market "de"), column price: expected a number, got ${JSON.stringify(cell)}`] });
+  });
+
+  it('reads what Excel writes: a BOM, CRLF, quoted commas, quotes and line breaks, trailing empty rows', () => {
+    const csv = '\ufeffMarket,headline,legal,price\r\njp,"夏, 新鮮","He said ""hi""\r\nline 2",\r\n,,,\r\n';
+    const r = parseCopyDeckCsv(csv, matrix);
+    expect(r.ok && r.value.markets[1].copy).toEqual({ headline: '夏, 新鮮', price: 200, legal: 'He said "hi"\r\nline 2' });
+  });
+
+  it('counts rows as the spreadsheet shows them, blank lines included', () => {
+    expect(parseCopyDeckCsv('market,price\n\nde,x\n', matrix)).toEqual({
+      ok: false,
+      problems: ['row 3 (market "de"), column price: expected a number, got "x"'],
+    });
+  });
+
+  it('treats unknown columns as copy fields and leaves unmentioned markets alone', () => {
+    const r = parseCopyDeckCsv('market,cta\njp,今すぐ\n', matrix);
+    expect(r.ok && r.value.markets.map((m) => m.copy)).toEqual([matrix.markets[0].copy, { headline: '新鮮', price: 200, cta: '今すぐ' }]);
+  });
+
+  it('does not touch the matrix it was given', () => {
+    const before = structuredClone(matrix);
+    parseCopyDeckCsv('market,headline,price,legal\nde,Neu,3,-\n', matrix);
+    expect(matrix).toEqual(before);
+  });
+
+  it('reports a broken CSV with its line', () => {
+    expect(parseCopyDeckCsv('market,headline\nde,"Frisch\n', matrix)).toEqual({ ok: false, problems: ['line 2: a quoted field opened here is never closed'] });
+  });
+
   it('validates the result like any matrix edit', () => {
     const r = parseCopyDeckCsv(`market,headline\nde,${'x'.repeat(201)}\n`, matrix);
     expect(r.ok).toBe(false);

@@ -16,7 +16,7 @@ describe('parseCsv', () => {
   });
 
   it.each([
-    ['a,"b\n', 'line 2: a quoted field is never closed'],
+    ['a\n1,"b\n\n', 'line 2: a quoted field opened here is never closed'],
     ['a,b"c"\n', 'line 1: a quote in the middle of an unquoted field'],
   ])('reports %j', (text, error) => {
     expect(parseCsv(text)).toEqual({ error });

@@ -11,6 +11,7 @@ export function parseCsv(text: string): { rows: string[][] } | { error: string }
   let cell = '';
   let quoted = false;
   let line = 1;
+  let quoteLine = 1;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (quoted) {
@@ -26,6 +27,7 @@ export function parseCsv(text: string): { rows: string[][] } | { error: string }
     } else if (ch === '"') {
       if (cell !== '') return { error: `line ${line}: a quote in the middle of an unquoted field` };
       quoted = true;
+      quoteLine = line;
     } else if (ch === ',') {
       row.push(cell);
       cell = '';
@@ -38,7 +40,7 @@ export function parseCsv(text: string): { rows: string[][] } | { error: string }
       line++;
     } else cell += ch;
   }
-  if (quoted) return { error: `line ${line}: a quoted field is never closed` };
+  if (quoted) return { error: `line ${quoteLine}: a quoted field opened here is never closed` };
   if (cell !== '' || row.length) {
     row.push(cell);
     rows.push(row);
