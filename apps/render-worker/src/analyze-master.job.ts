@@ -1,16 +1,34 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AnalyzeJobPayload } from '@shotmatrix/contracts';
-import { countFrames, probeVideo } from '@shotmatrix/media';
+import {
+  buildMezzanineArgs,
+  buildProxyArgs,
+  buildSpriteArgs,
+  countFrames,
+  probeColour,
+  probeVideo,
+  runFfmpeg,
+  spriteLayout,
+} from '@shotmatrix/media';
 import { AnalysisEntity, insertOutbox, MasterShotEntity } from '@shotmatrix/persistence';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import { describeError, isDeterministic, publish, type WorkerDeps } from './render-variant.job';
 
+/** What an analysis stores; renders read the mezzanine, the dashboard the proxy and the sprite. */
+export interface AnalysisResult extends Record<string, unknown> {
+  frameCount: number;
+  mezzanineKey: string;
+  proxyKey: string;
+  spriteKey: string;
+  sprite: ReturnType<typeof spriteLayout>;
+}
+
 /**
  * Analyses a master once (per content hash and analyser version) and then
  * releases the renders waiting for it; a failed analysis fails them with the
- * reason. v0 measures the master; mattes, camera motion and label planes
- * join this job with the analysis milestone.
+ * reason. Today: measure the master, make its constant-rate mezzanine, a 540p
+ * proxy and a scrub sprite. Mattes, camera motion and label planes join here.
  */
 export async function analyzeJob(deps: WorkerDeps, job: Job<AnalyzeJobPayload>, signal: AbortSignal): Promise<void> {
   const { db } = deps;
@@ -20,13 +38,28 @@ export async function analyzeJob(deps: WorkerDeps, job: Job<AnalyzeJobPayload>, 
   try {
     const master = await db.getRepository(MasterShotEntity).findOneOrFail({ where: { sha256: analysis.masterSha256 }, order: { createdAt: 'DESC' } });
     const work = await mkdtemp(path.join(deps.config.workDir, 'analyze-'));
-    let result: Record<string, unknown>;
+    let result: AnalysisResult;
     try {
       const file = path.join(work, `master${path.extname(master.storageKey)}`);
       await deps.store.getToFile(master.storageKey, file);
       const probe = await probeVideo(deps.tools, file, { displayName: master.filename, signal });
-      const frames = await countFrames(deps.tools, file);
-      result = { ...probe, frameCount: frames };
+      const colour = await probeColour(deps.tools, file);
+      const mezzanine = path.join(work, 'mezzanine.mp4');
+      await runFfmpeg(deps.tools, buildMezzanineArgs({ inputPath: file, outputPath: mezzanine, fpsFraction: probe.fpsFraction, colour, hasAudio: probe.hasAudio }), { signal });
+      const mz = await probeVideo(deps.tools, mezzanine, { displayName: `${master.filename} (mezzanine)`, signal });
+      const frames = await countFrames(deps.tools, mezzanine);
+      const proxy = path.join(work, 'proxy.mp4');
+      await runFfmpeg(deps.tools, buildProxyArgs({ inputPath: mezzanine, outputPath: proxy, hasAudio: mz.hasAudio }), { signal });
+      const layout = spriteLayout(mz);
+      const sprite = path.join(work, 'sprite.jpg');
+      await runFfmpeg(deps.tools, buildSpriteArgs({ inputPath: mezzanine, outputPath: sprite, layout }), { signal });
+      // Keyed by master content and analyser version: a re-run writes the same objects.
+      const prefix = `analyses/${analysis.masterSha256}/${analysis.analyserVersion}`;
+      const keys = { mezzanineKey: `${prefix}/mezzanine.mp4`, proxyKey: `${prefix}/proxy.mp4`, spriteKey: `${prefix}/sprite.jpg` };
+      await deps.store.putFile(keys.mezzanineKey, mezzanine, 'video/mp4');
+      await deps.store.putFile(keys.proxyKey, proxy, 'video/mp4');
+      await deps.store.putFile(keys.spriteKey, sprite, 'image/jpeg');
+      result = { master: probe, colour, mezzanine: mz, frameCount: frames, ...keys, sprite: layout };
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -163,7 +163,12 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     }
     const a = await db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysis.id });
     expect(a.status).toBe('done');
-    expect(a.result).toMatchObject({ frameCount: probe.frameCount });
+    expect(a.result).toMatchObject({
+      frameCount: probe.frameCount,
+      mezzanineKey: `analyses/m1/${ANALYSER_VERSION}/mezzanine.mp4`,
+      sprite: { columns: 10, rows: 10 },
+    });
+    for (const key of ['mezzanineKey', 'proxyKey', 'spriteKey']) expect((await store.head(a.result![key] as string))?.size).toBeGreaterThan(1000);
   });
 
   it('fails the renders of a master whose analysis fails, with the reason, without retrying', async () => {

@@ -6,7 +6,7 @@ import type { AppConfig } from '@shotmatrix/config';
 import { RENDER_EVENTS_CHANNEL, type RenderChangedMessage, type RenderJobPayload } from '@shotmatrix/contracts';
 import { DomainError, layoutVariant } from '@shotmatrix/domain';
 import { buildRenderArgs, countFrames, FfmpegError, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { MasterShotEntity, PlateEntity, RenderEntity } from '@shotmatrix/persistence';
+import { AnalysisEntity, MasterShotEntity, PlateEntity, RenderEntity } from '@shotmatrix/persistence';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
 import { renderLabelPng, type TemplateRegistry } from '@shotmatrix/templating';
@@ -79,11 +79,15 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
   const { db, store, tools, config } = deps;
   const p = render.params;
   const master = await db.getRepository(MasterShotEntity).findOneByOrFail({ id: render.masterShotId });
+  const analysis = render.analysisId ? await db.getRepository(AnalysisEntity).findOneBy({ id: render.analysisId }) : null;
+  // Renders read the constant-rate mezzanine when the analysis made one; its frames are the shot's frames.
+  const source = typeof analysis?.result?.mezzanineKey === 'string' ? analysis.result.mezzanineKey : master.storageKey;
+  const expectedFrames = typeof analysis?.result?.frameCount === 'number' ? analysis.result.frameCount : master.frameCount;
   const plate = p.plateId ? await db.getRepository(PlateEntity).findOneByOrFail({ id: p.plateId }) : null;
   const work = await mkdtemp(path.join(config.workDir, 'render-'));
   try {
-    const masterPath = path.join(work, `master${path.extname(master.storageKey)}`);
-    await store.getToFile(master.storageKey, masterPath);
+    const masterPath = path.join(work, `master${path.extname(source)}`);
+    await store.getToFile(source, masterPath);
     // Re-probe what is actually on disk: storage may hold something other than what was uploaded.
     const probe = await probeVideo(tools, masterPath, { displayName: master.filename });
     let platePath: string | undefined;
@@ -114,8 +118,8 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     );
 
     const frames = await countFrames(tools, outputPath);
-    if (frames !== master.frameCount) {
-      throw new DomainError('FRAME_COUNT_MISMATCH', `the render has ${frames} frames but the master has ${master.frameCount}`);
+    if (frames !== expectedFrames) {
+      throw new DomainError('FRAME_COUNT_MISMATCH', `the render has ${frames} frames but the master has ${expectedFrames}`);
     }
     const outProbe = await probeVideo(tools, outputPath);
     // Content-addressed keys: a second run of the same key writes the same objects.

@@ -2,6 +2,17 @@
 
 export type VariantStatus = 'queued' | 'rendering' | 'done' | 'failed';
 
+/** The master's analysis: made once per master, the renders wait for it. */
+export interface AnalysisView {
+  status: 'queued' | 'running' | 'done' | 'failed';
+  error: string | null;
+  /** 540p H.264 proxy for review and scrubbing. */
+  proxyUrl: string | null;
+  /** Scrub sprite: a grid of evenly spaced frames; tile i shows the frame at i × intervalS. */
+  spriteUrl: string | null;
+  sprite: { columns: number; rows: number; tileWidth: number; tileHeight: number; intervalS: number } | null;
+}
+
 export interface MasterShotView {
   id: string;
   filename: string;
@@ -13,6 +24,7 @@ export interface MasterShotView {
   hasAudio: boolean;
   url: string;
   thumbnailUrl: string | null;
+  analysis: AnalysisView | null;
 }
 
 export interface PlateView {

@@ -39,8 +39,8 @@ export function renderKey(input: RenderKeyInput): string {
 }
 
 /**
- * Version of the master analysis. v0 measures the master (probe and exact
- * frame count); mattes, camera motion and label planes arrive with the
- * analysis milestone and bump it.
+ * Version of the master analysis. a0.2 measures the master and makes the
+ * constant-frame-rate mezzanine renders read, a 540p proxy and a scrub
+ * sprite; mattes, camera motion and label planes bump it again.
  */
-export const ANALYSER_VERSION = 'a0.1';
+export const ANALYSER_VERSION = 'a0.2';

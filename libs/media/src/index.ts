@@ -14,3 +14,5 @@ export { FfmpegError, runFfmpeg, type RunFfmpegOptions } from './run-ffmpeg';
 export { buildRenderArgs, even, insetSize, type RenderPlan } from './render-args';
 export { buildSyntheticMasterArgs, type SyntheticMasterOptions } from './synthetic-master-args';
 export { buildStillArgs, type StillOptions } from './still-args';
+export { buildMezzanineArgs, buildProxyArgs, buildSpriteArgs, spriteLayout, type ColourInfo, type SpriteLayout } from './ingest-args';
+export { interpretColour, probeColour } from './colour';

@@ -9,3 +9,4 @@ export * from './entities/render.entity';
 export * from './entities/variant.entity';
 export * from './data-source';
 export * from './outbox';
+export * from './analysis';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix/contracts';
-import { notFound } from '@shotmatrix/domain';
-import { CampaignEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { ANALYSER_VERSION, notFound } from '@shotmatrix/domain';
+import { AnalysisEntity, CampaignEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { countStatuses, toMasterView, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
 
 @Injectable()
@@ -43,6 +43,9 @@ export class CampaignsService {
       this.db.getRepository(PlateEntity).find({ where: { campaignId: id }, order: { createdAt: 'ASC' } }),
       this.variantRows('v.campaign_id = $1', [id]),
     ]);
+    const analysis = master
+      ? await this.db.getRepository(AnalysisEntity).findOneBy({ masterSha256: master.sha256, analyserVersion: ANALYSER_VERSION })
+      : null;
     const matrix = campaign.matrix;
     if (matrix) {
       const order = cellOrder(matrix);
@@ -55,7 +58,7 @@ export class CampaignsService {
       createdAt: campaign.createdAt.toISOString(),
       hasMaster: !!master,
       counts: countStatuses(rows.map((v) => ({ status: v.status, n: 1 }))),
-      master: master ? toMasterView(master) : null,
+      master: master ? toMasterView(master, analysis) : null,
       plates: plates.map(toPlateView),
       matrix,
       variants: rows.map(toVariantView),

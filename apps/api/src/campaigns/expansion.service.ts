@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ExpansionSummary } from '@shotmatrix/contracts';
 import { ANALYSER_VERSION, DomainError, renderKey, type MatrixCell } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
-import { AnalysisEntity, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
+import { AnalysisEntity, ensureAnalysis, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
 import { OUTBOX_RELAY } from '../common/tokens';
 import { MatrixService } from './matrix.service';
 
@@ -38,8 +38,9 @@ export class ExpansionService {
     const matrix = await this.matrix.load(campaignId);
     if (!matrix) throw new DomainError('MATRIX_MISSING', 'define the matrix before expanding it', 'conflict');
     const { cells, templates, plates } = await this.matrix.check(campaignId, matrix);
-    const analysis = await this.db.getRepository(AnalysisEntity).findOneBy({ masterSha256: master.sha256, analyserVersion: ANALYSER_VERSION });
-    if (!analysis) throw new Error(`master ${master.id} has no analysis record`);
+    // A master uploaded before the current analyser gets its analysis now.
+    const { id: analysisId } = await this.db.transaction((tx) => ensureAnalysis(tx, master.sha256, ANALYSER_VERSION));
+    const analysis = await this.db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysisId });
 
     const templateHash = new Map([...templates].map(([name, t]) => [name, createHash('sha256').update(t.source).digest('hex')]));
     const planned: PlannedCell[] = cells.map((cell) => {

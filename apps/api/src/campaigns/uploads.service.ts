@@ -7,7 +7,7 @@ import type { AppConfig } from '@shotmatrix/config';
 import type { PlateView } from '@shotmatrix/contracts';
 import { ANALYSER_VERSION, DomainError } from '@shotmatrix/domain';
 import { buildStillArgs, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { insertOutbox, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { ensureAnalysis, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import type { ObjectStore } from '@shotmatrix/storage';
 import type { OutboxRelay } from '@shotmatrix/dispatch';
 import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY } from '../common/tokens';
@@ -67,14 +67,7 @@ export class UploadsService {
           isCurrent: true,
         });
         // Analysed once per content and analyser version: re-uploading the same master reuses it.
-        const inserted: Array<{ id: string }> = await tx.query(
-          `INSERT INTO analysis (master_sha256, analyser_version, status) VALUES ($1, $2, 'queued')
-           ON CONFLICT (master_sha256, analyser_version) DO NOTHING RETURNING id`,
-          [file.sha256, ANALYSER_VERSION],
-        );
-        if (inserted.length) {
-          await insertOutbox(tx, [{ queue: 'analyze', jobId: `analysis-${inserted[0].id}`, payload: { analysisId: inserted[0].id } }]);
-        }
+        await ensureAnalysis(tx, file.sha256, ANALYSER_VERSION);
       });
       void this.relay?.kick();
     });

@@ -1,5 +1,5 @@
-import type { MasterShotView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
-import type { MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import type { AnalysisView, MasterShotView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
+import type { AnalysisEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 
 /** Media is served by the API under /api/media/<key>. */
 export const mediaUrl = (key: string) => `/api/media/${key}`;
@@ -61,7 +61,19 @@ export function toVariantView(v: VariantRow): VariantView {
   };
 }
 
-export function toMasterView(m: MasterShotEntity): MasterShotView {
+export function toAnalysisView(a: AnalysisEntity): AnalysisView {
+  const r = a.result ?? {};
+  const key = (k: string) => (a.status === 'done' && typeof r[k] === 'string' ? mediaUrl(r[k] as string) : null);
+  return {
+    status: a.status,
+    error: a.error,
+    proxyUrl: key('proxyKey'),
+    spriteUrl: key('spriteKey'),
+    sprite: a.status === 'done' && r.sprite ? (r.sprite as AnalysisView['sprite']) : null,
+  };
+}
+
+export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | null = null): MasterShotView {
   return {
     id: m.id,
     filename: m.filename,
@@ -73,6 +85,7 @@ export function toMasterView(m: MasterShotEntity): MasterShotView {
     hasAudio: m.hasAudio,
     url: mediaUrl(m.storageKey),
     thumbnailUrl: m.thumbnailKey ? mediaUrl(m.thumbnailKey) : null,
+    analysis: analysis ? toAnalysisView(analysis) : null,
   };
 }
 
