@@ -20,6 +20,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const MARKETS = 50;
 const LABELS = 10;
 const BACKGROUNDS = 20;
+/** Preferred ports; the next free one is taken when something else listens there. */
 const PORTS = { postgres: 54349, redis: 63819 };
 
 // Native import() of the plain-ESM stack scripts (the TS transform would turn it into require()).
@@ -31,14 +32,35 @@ async function main(): Promise<void> {
   const services = await importEsm(path.join(ROOT, 'tools/stack/services.mjs'));
   const dataDir = path.join(ROOT, '.data/bench');
   mkdirSync(dataDir, { recursive: true });
-  const pg = await services.startPostgres({ dataDir: path.join(dataDir, 'pg'), port: PORTS.postgres, dbName: 'bench', fast: true });
-  const redis = await services.startRedis({ dataDir: path.join(dataDir, 'redis'), port: PORTS.redis });
-  const stops: Array<() => Promise<void>> = [() => redis.stop(), () => pg.stop()];
+  const freePort = async (preferred: number) => {
+    for (let port = preferred; port < preferred + 100; port++) if (await services.portFree(port)) return port;
+    throw new Error(`no free port on 127.0.0.1 between ${preferred} and ${preferred + 99}`);
+  };
+  // Stopped last-started first, whatever happens: an error, Ctrl-C, or a kill.
+  const stops: Array<() => Promise<void>> = [];
+  let stopping: Promise<void> | undefined;
+  // One shutdown, however many ask for it (a signal, then the run failing because of it).
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(`stopping: ${e.message}`));
+    })());
+  // `on`, not `once`: Nest's shutdown hook closes the API and then re-raises the signal,
+  // which would kill the process before Postgres and Redis are stopped.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!stopping) console.error(`${signal}: stopping the bench's services`);
+      void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
   let summary: string[];
   try {
+    const pg = await services.startPostgres({ dataDir: path.join(dataDir, 'pg'), port: await freePort(PORTS.postgres), dbName: 'bench', fast: true });
+    stops.push(() => pg.stop());
+    const redis = await services.startRedis({ dataDir: path.join(dataDir, 'redis'), port: await freePort(PORTS.redis) });
+    stops.push(() => redis.stop());
     summary = await run(pg.url, redis.url, dataDir, stops);
   } finally {
-    for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(`stopping: ${e.message}`));
+    await stopAll();
   }
   // Printed after the services have stopped, so the figure is the very last line.
   for (const line of summary) console.log(line);

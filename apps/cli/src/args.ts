@@ -79,7 +79,11 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     return v;
   };
   // `--api=URL` is read as `--api URL`; after `--` everything is an argument.
-  argv = argv.flatMap((a, i) => (argv.slice(0, i).includes('--') ? [a] : /^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  const end = argv.indexOf('--');
+  argv = argv.flatMap((a, i) => {
+    const eq = a.indexOf('=');
+    return (end >= 0 && i > end) || !/^--[a-z-]+=/.test(a) ? [a] : [a.slice(0, eq), a.slice(eq + 1)];
+  });
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

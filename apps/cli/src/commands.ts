@@ -1,57 +1,68 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseCampaignFile } from '@shotmatrix/campaign-files';
 import type { CampaignView, ExpandResponse } from '@shotmatrix/contracts';
 import { expandMatrix } from '@shotmatrix/domain';
 import type { ApiClient } from './api-client';
 import { EXIT, type ParsedArgs } from './args';
-import { isSettled, progressBar } from './progress';
+import { formatExpansion } from './format';
+import { failureLines, isSettled, progressBar } from './progress';
 
+/** Everything a command does to the outside world besides HTTP: the terminal, files, the clock. */
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
-  /** Redraws one block of lines in place (a TTY) or prints changes as new lines (logs). */
+  /** Redraws one block of lines in place (a TTY) or prints the lines that changed (logs). */
   redraw: (lines: string[]) => void;
   sleep: (ms: number) => Promise<void>;
+  readFile: (file: string) => Promise<string>;
+  writeFile: (file: string, text: string) => Promise<void>;
 }
 
-const typeOf = (file: string) => (/\.json$/i.test(file) ? 'application/json' : 'application/yaml');
+const isJsonFile = (file: string) => /\.json$/i.test(file);
+const contentTypeOf = (file: string) => (isJsonFile(file) ? 'application/json' : 'application/yaml');
+const boardUrl = (api: string, id: string) => `${api.replace(/\/+$/, '')}/campaigns/${id}`;
+const idPath = (id: string) => `/api/campaigns/${encodeURIComponent(id)}`;
+
+/** The Idempotency-Key of an import: the file's content, so importing the same file twice yields one campaign. */
+export const importKey = (text: string) => `import-${createHash('sha256').update(text).digest('hex')}`;
 
 export async function validate(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positional[0];
-  const text = await readFile(file, 'utf8');
-  const parsed = parseCampaignFile(text, /\.json$/i.test(file) ? 'json' : 'yaml');
+  const parsed = parseCampaignFile(await io.readFile(file), isJsonFile(file) ? 'json' : 'yaml');
   if (!parsed.ok) {
-    if (args.json) io.out(JSON.stringify({ ok: false, problems: parsed.problems }));
+    if (args.json) io.out(JSON.stringify({ ok: false, file, problems: parsed.problems }));
     else for (const p of parsed.problems) io.err(`${file}: ${p}`);
     return EXIT.invalid;
   }
   const cells = expandMatrix(parsed.value).length;
-  if (args.json) io.out(JSON.stringify({ ok: true, name: parsed.value.name, cells }));
+  if (args.json) io.out(JSON.stringify({ ok: true, file, name: parsed.value.name, cells }));
   else io.out(`${file}: valid — "${parsed.value.name}", ${cells} cells`);
   return EXIT.ok;
 }
 
 export async function importFile(args: ParsedArgs, api: ApiClient, io: Io): Promise<number> {
   const file = args.positional[0];
-  const text = await readFile(file, 'utf8');
-  // The key is the file's content: re-running the same import returns the first campaign instead of a second one.
-  const key = `import-${createHash('sha256').update(text).digest('hex')}`;
+  const text = await io.readFile(file);
   if (args.dryRun) {
-    const r = await api.request<{ cells: number }>('POST', '/api/campaigns/import?dryRun=true', { body: text, type: typeOf(file) });
-    io.out(args.json ? JSON.stringify(r) : `${file}: the API accepts it — ${r.cells} cells`);
+    const r = await api.request<{ cells: number }>('POST', '/api/campaigns/import?dryRun=true', { body: text, type: contentTypeOf(file) });
+    io.out(args.json ? JSON.stringify(r) : `${file}: the API accepts it — ${r.cells} cells (dry run: nothing was created)`);
     return EXIT.ok;
   }
-  const c = await api.request<CampaignView>('POST', '/api/campaigns/import', { body: text, type: typeOf(file), headers: { 'idempotency-key': key } });
-  io.out(args.json ? JSON.stringify({ id: c.id, name: c.name, board: `${args.api}/campaigns/${c.id}` }) : `imported "${c.name}": ${c.id}\nboard: ${args.api}/campaigns/${c.id}`);
+  const c = await api.request<CampaignView>('POST', '/api/campaigns/import', {
+    body: text,
+    type: contentTypeOf(file),
+    headers: { 'idempotency-key': importKey(text) },
+  });
+  const board = boardUrl(args.api, c.id);
+  io.out(args.json ? JSON.stringify({ id: c.id, name: c.name, version: c.version, board }) : `imported "${c.name}": ${c.id}\nboard: ${board}`);
   return EXIT.ok;
 }
 
 export async function exportFile(args: ParsedArgs, api: ApiClient, io: Io): Promise<number> {
-  const text = await api.text(`/api/campaigns/${encodeURIComponent(args.positional[0])}/file?format=${args.format}`);
-  if (args.output) {
-    await writeFile(args.output, text);
+  const text = await api.text(`${idPath(args.positional[0])}/file?format=${args.format}`);
+  if (args.output && args.output !== '-') {
+    await io.writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
     io.err(`wrote ${path.resolve(args.output)}`);
   } else io.out(text.replace(/\n$/, ''));
   return EXIT.ok;
@@ -59,37 +70,43 @@ export async function exportFile(args: ParsedArgs, api: ApiClient, io: Io): Prom
 
 export async function copyDeck(args: ParsedArgs, api: ApiClient, io: Io): Promise<number> {
   const [id, file] = args.positional;
-  const csv = await readFile(file, 'utf8');
-  const current = await api.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`);
-  const c = await api.request<CampaignView>('POST', `/api/campaigns/${encodeURIComponent(id)}/copy-deck`, {
+  const csv = await io.readFile(file);
+  // The edit names the version it is based on: if someone changed the campaign meanwhile, the API says 409.
+  const current = await api.request<CampaignView>('GET', idPath(id));
+  const c = await api.request<CampaignView>('POST', `${idPath(id)}/copy-deck`, {
     body: csv,
     type: 'text/csv',
     headers: { 'if-match': `"${current.version}"`, 'idempotency-key': randomUUID() },
   });
-  io.out(args.json ? JSON.stringify({ id: c.id, version: c.version }) : `copy deck applied to "${c.name}" (now version ${c.version}); run \`shotmatrix expand ${c.id}\` to render the changes`);
+  io.out(
+    args.json
+      ? JSON.stringify({ id: c.id, version: c.version })
+      : `copy deck applied to "${c.name}" (now version ${c.version}); run \`shotmatrix expand ${c.id}\` to render the changes`,
+  );
   return EXIT.ok;
 }
 
 export async function expand(args: ParsedArgs, api: ApiClient, io: Io): Promise<number> {
   const id = args.positional[0];
-  const r = await api.request<ExpandResponse>('POST', `/api/campaigns/${encodeURIComponent(id)}/expand`, { headers: { 'idempotency-key': randomUUID() } });
-  const e = r.expansion;
-  if (args.json && !args.follow) io.out(JSON.stringify(e));
-  else if (!args.json) {
-    io.out(`${r.name}: ${e.cells} cells — ${e.created} new, ${e.changed} changed, ${e.unchanged} unchanged, ${e.removed} removed · ${e.queued} renders queued, ${e.reused} reused`);
-  }
+  const r = await api.request<ExpandResponse>('POST', `${idPath(id)}/expand`, { headers: { 'idempotency-key': randomUUID() } });
+  if (args.json && !args.follow) io.out(JSON.stringify({ id: r.id, expansion: r.expansion ?? null }));
+  else if (!args.json) io.out(formatExpansion(r.name, r.expansion));
   return args.follow ? follow({ ...args, positional: [id] }, api, io) : EXIT.ok;
 }
 
 export async function follow(args: ParsedArgs, api: ApiClient, io: Io, pollMs = 1000): Promise<number> {
   for (;;) {
-    const views = await Promise.all(args.positional.map((id) => api.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`)));
+    const views = await Promise.all(args.positional.map((id) => api.request<CampaignView>('GET', idPath(id))));
     if (!args.json) io.redraw(views.map((v) => progressBar(v.name, v.counts)));
-    if (views.every((v) => isSettled(v.counts) || v.counts.total === 0)) {
-      const failed = views.flatMap((v) => v.variants.filter((x) => x.status === 'failed').map((x) => ({ campaign: v.name, cell: x.cellKey, error: x.error })));
-      if (args.json) io.out(JSON.stringify({ campaigns: views.map((v) => ({ id: v.id, counts: v.counts })), failed }));
-      else for (const f of failed) io.err(`failed: ${f.campaign} ${f.cell}: ${f.error}`);
-      return failed.length ? EXIT.renderFailed : EXIT.ok;
+    if (views.every((v) => isSettled(v.counts))) {
+      const failures = failureLines(views);
+      if (args.json) {
+        const failed = views.flatMap((v) =>
+          v.variants.filter((x) => x.status === 'failed').map((x) => ({ campaign: v.id, cellKey: x.cellKey, market: x.market, label: x.label, background: x.background, error: x.error })),
+        );
+        io.out(JSON.stringify({ campaigns: views.map((v) => ({ id: v.id, name: v.name, counts: v.counts })), failed }));
+      } else for (const f of failures) io.err(f);
+      return failures.length ? EXIT.renderFailed : EXIT.ok;
     }
     await io.sleep(pollMs);
   }

@@ -1,82 +1,72 @@
-import { ApiRefusal, ApiUnreachable, createApiClient } from './api-client';
-import { EXIT, HELP, parseArgs, UsageError } from './args';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createApiClient } from './api-client';
+import { EXIT, HELP, parseArgs, type ParsedArgs } from './args';
 import { copyDeck, expand, exportFile, follow, importFile, validate, type Io } from './commands';
+import { failureOutcome } from './exit';
+import { changedLines } from './progress';
 
+/** The terminal adapter: progress redrawn in place on a TTY, one line per change in a log. */
 function terminalIo(): Io {
   const tty = Boolean(process.stdout.isTTY);
-  let drawn = 0;
-  let last = '';
+  let shown: string[] = [];
   return {
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),
     redraw: (lines) => {
-      const text = lines.join('\n');
-      if (text === last) return;
-      last = text;
+      const changed = changedLines(shown, lines);
+      if (!changed.length && lines.length === shown.length) return;
       if (tty) {
-        if (drawn) process.stdout.write(`\x1b[${drawn}F\x1b[J`);
-        drawn = lines.length;
-      }
-      process.stdout.write(`${text}\n`);
+        if (shown.length) process.stdout.write(`\x1b[${shown.length}F\x1b[J`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } else process.stdout.write(`${changed.join('\n')}\n`);
+      shown = lines;
     },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    readFile: (file) => readFile(file, 'utf8'),
+    writeFile: (file, text) => writeFile(file, text),
   };
+}
+
+async function run(args: ParsedArgs, io: Io): Promise<number> {
+  const api = createApiClient(args.api);
+  switch (args.command) {
+    case 'help':
+      io.out(HELP);
+      return EXIT.ok;
+    case 'validate':
+      return validate(args, io);
+    case 'import':
+      return importFile(args, api, io);
+    case 'export':
+      return exportFile(args, api, io);
+    case 'copy-deck':
+      return copyDeck(args, api, io);
+    case 'expand':
+      return expand(args, api, io);
+    case 'follow':
+      return follow(args, api, io);
+  }
+  return EXIT.usage;
 }
 
 async function main(argv: string[]): Promise<number> {
   const io = terminalIo();
-  let args;
   try {
-    args = parseArgs(argv, process.env);
+    return await run(parseArgs(argv, process.env), io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}\n\n${HELP}`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  const api = createApiClient(args.api);
-  try {
-    switch (args.command) {
-      case 'help':
-        io.out(HELP);
-        return EXIT.ok;
-      case 'validate':
-        return await validate(args, io);
-      case 'import':
-        return await importFile(args, api, io);
-      case 'export':
-        return await exportFile(args, api, io);
-      case 'copy-deck':
-        return await copyDeck(args, api, io);
-      case 'expand':
-        return await expand(args, api, io);
-      case 'follow':
-        return await follow(args, api, io);
-    }
-    return EXIT.usage;
-  } catch (e) {
-    if (e instanceof ApiUnreachable) {
-      io.err(`error: ${e.message}`);
-      return EXIT.unreachable;
-    }
-    if (e instanceof ApiRefusal) {
-      io.err(`error: ${e.message}`);
-      for (const p of e.body.problems?.slice(1) ?? []) io.err(`  ${p}`);
-      return EXIT.invalid;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      io.err(`error: no such file: ${(e as NodeJS.ErrnoException).path}`);
-      return EXIT.usage;
-    }
-    throw e;
+    const outcome = failureOutcome(e);
+    if (!outcome) throw e;
+    for (const line of outcome.lines) io.err(line);
+    return outcome.code;
   }
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e) => {
     console.error(e);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
