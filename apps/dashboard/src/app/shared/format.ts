@@ -1,4 +1,5 @@
 /** Display helpers shared by the pages. Pure, so they are tested without Angular. */
+import type { ExpansionSummary } from '@shotmatrix/contracts';
 
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds == null || !Number.isFinite(seconds)) return '—';
@@ -31,15 +32,7 @@ export function percent(part: number, total: number): number {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** "18 cells: 2 new, 3 changed, 13 unchanged, 0 removed · 5 renders queued, 1 reused" */
-export function formatExpansion(e: {
-  cells: number;
-  created: number;
-  changed: number;
-  unchanged: number;
-  removed: number;
-  queued: number;
-  reused: number;
-}): string {
+export function formatExpansion(e: ExpansionSummary): string {
   return (
     `${plural(e.cells, 'cell', 'cells')}: ${e.created} new, ${e.changed} changed, ${e.unchanged} unchanged, ${e.removed} removed` +
     ` · ${plural(e.queued, 'render', 'renders')} queued, ${e.reused} reused`
