@@ -106,6 +106,14 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
     );
     await page.screenshot({ path: path.join(ARTIFACTS, 'board.png'), fullPage: true });
 
+    // Renders ran off the master's analysis: the page shows it, with a scrub strip made from its sprite.
+    await page.reload();
+    expect(await page.getByTestId('analysis-status').textContent()).toBe('analysed');
+    const scrub = page.getByTestId('master-scrub');
+    const box = (await scrub.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2);
+    expect(await scrub.evaluate((e) => getComputedStyle(e).backgroundPosition)).toMatch(/% 77\.7778%$/);
+
     await tiles.nth(5).getByTestId('variant-link').click();
     await page.waitForURL(/\/variants\/[0-9a-f-]{36}$/);
     const video = page.getByTestId('variant-video');

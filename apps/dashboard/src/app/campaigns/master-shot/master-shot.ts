@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, output, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { CampaignView } from '@shotmatrix/contracts';
 import { ErrorBanner } from '../../core/error-banner';
@@ -6,6 +6,7 @@ import { newIdempotencyKey } from '../../core/request-headers';
 import { ShotmatrixApi } from '../../core/shotmatrix-api';
 import { eventFile } from '../../shared/dom';
 import { formatCount, formatFps, formatSeconds } from '../../shared/format';
+import { analysisLabel, spriteTile } from '../../shared/sprite';
 
 @Component({
   selector: 'app-master-shot',
@@ -28,6 +29,19 @@ export class MasterShot {
   protected readonly formatSeconds = formatSeconds;
   protected readonly formatFps = formatFps;
   protected readonly formatCount = formatCount;
+  protected readonly analysisLabel = analysisLabel;
+
+  /** Where the pointer is across the scrub strip, 0..1. */
+  protected readonly scrubAt = signal(0.5);
+  protected readonly tile = computed(() => {
+    const sprite = this.campaign().master?.analysis?.sprite;
+    return sprite ? spriteTile(this.scrubAt(), sprite) : { index: 0, timeS: 0, size: 'auto', position: '0 0' };
+  });
+
+  protected scrub(event: PointerEvent): void {
+    const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    this.scrubAt.set(box.width ? (event.clientX - box.left) / box.width : 0);
+  }
 
   protected upload(event: Event): void {
     const file = eventFile(event);
