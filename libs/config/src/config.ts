@@ -46,6 +46,9 @@ const envSchema = z
     FFPROBE_PATH: z.string().default('ffprobe'),
     RENDER_CONCURRENCY: intString(1, 64).default(1),
     RENDER_ATTEMPTS: intString(1, 20).default(3),
+    INGEST_MAX_DURATION_S: intString(1, 24 * 3600).default(120),
+    INGEST_MAX_WIDTH: intString(16, 16384).default(4096),
+    INGEST_MAX_HEIGHT: intString(16, 16384).default(2160),
     OUTBOX_RELAY: boolString.default(true),
     RECONCILE_INTERVAL_MS: intString(1000, 3_600_000).default(30_000),
     RECONCILE_STALE_MS: intString(0, 86_400_000).default(60_000),
@@ -77,6 +80,8 @@ export interface AppConfig {
   dashboardDir: string;
   workDir: string;
   uploadMaxBytes: number;
+  /** What a master may be: longest duration, and the frame that must fit (either way round). */
+  ingest: { maxDurationS: number; maxWidth: number; maxHeight: number };
   ffmpegPath: string;
   ffprobePath: string;
   render: { concurrency: number; attempts: number };
@@ -130,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dashboardDir: abs(e.DASHBOARD_DIR),
     workDir: abs(e.WORK_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    ingest: { maxDurationS: e.INGEST_MAX_DURATION_S, maxWidth: e.INGEST_MAX_WIDTH, maxHeight: e.INGEST_MAX_HEIGHT },
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS },

@@ -16,3 +16,11 @@ export { buildSyntheticMasterArgs, type SyntheticMasterOptions } from './synthet
 export { buildStillArgs, type StillOptions } from './still-args';
 export { buildMezzanineArgs, buildProxyArgs, buildSpriteArgs, spriteLayout, type ColourInfo, type SpriteLayout } from './ingest-args';
 export { interpretColour, probeColour } from './colour';
+export {
+  ACCEPTED_VIDEO_CODECS,
+  checkFileSize,
+  checkIngestLimits,
+  DEFAULT_INGEST_LIMITS,
+  type IngestLimits,
+  type ProbedMaster,
+} from './ingest-limits';

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DomainError } from '@shotmatrix/domain';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest-limits';
 import {
   countFrames,
   ffprobeReason,
@@ -80,6 +81,18 @@ describe('interpretVideoProbe', () => {
     ],
     ['a one-frame H.264', mp4([{ ...h264, nb_read_packets: '1' }]), 'VIDEO_STILL_IMAGE', 'is a single still frame'],
     ['no frame rate', mp4([{ ...h264, r_frame_rate: '0/0', avg_frame_rate: '0/0' }]), 'NOT_A_VIDEO', 'no size or frame rate'],
+    [
+      'a fast-start MP4 cut short',
+      mp4([{ ...h264, nb_frames: '100', nb_read_packets: '28' }]),
+      'VIDEO_TRUNCATED',
+      'master.mp4 is incomplete: its header promises 100 frames but only 28 are in the file (the upload or export was cut short)',
+    ],
+    [
+      'a Matroska file cut short',
+      { streams: [{ ...h264, nb_frames: undefined, duration: undefined, r_frame_rate: '25/1', avg_frame_rate: '25/1', nb_read_packets: '27' }], format: { format_name: 'matroska,webm', duration: '4.000000' } },
+      'VIDEO_TRUNCATED',
+      'master.mp4 is incomplete: its header promises 4.0 s but only 1.1 s of frames are in the file',
+    ],
   ])('rejects %s', (_name, out, code, message) => {
     let err: unknown;
     try {
@@ -93,6 +106,28 @@ describe('interpretVideoProbe', () => {
   });
 });
 
+describe('interpretVideoProbe: headers that lie', () => {
+  it('refuses a picture size ffmpeg itself refused, whatever size it then reports', () => {
+    const stderr = '[mjpeg @ 0x5654c84e6480] [IMGUTILS @ 0x7ffd164f2b00] Picture size 100000x100000 is invalid\n';
+    expect(() => interpretVideoProbe(mp4([{ ...h264, codec_name: 'mjpeg', width: 64, height: 48 }]), { ...file, stderr })).toThrow(
+      expect.objectContaining({
+        code: 'VIDEO_TOO_LARGE',
+        kind: 'too-large',
+        message: 'master.mp4 claims a picture of 100000×100000, larger than ffmpeg can decode',
+      }),
+    );
+  });
+
+  it.each<[string, Partial<FfprobeStream>, FfprobeOutput['format']]>([
+    ['edit lists trimming a couple of frames', { nb_frames: '152', nb_read_packets: '150' }, undefined],
+    ['Matroska audio running longer than the video', { nb_frames: undefined, duration: undefined, r_frame_rate: '25/1', avg_frame_rate: '25/1', nb_read_packets: '50' }, { format_name: 'matroska,webm', duration: '3.5' }],
+    ['a short clip with no count in its header', { nb_frames: undefined, duration: undefined, r_frame_rate: '25/1', avg_frame_rate: '25/1', nb_read_packets: '10' }, { format_name: 'mpegts', duration: '0.4' }],
+  ])('is not fooled into calling a whole file truncated: %s', (_name, stream, format) => {
+    const out: FfprobeOutput = { streams: [{ ...h264, ...stream }], format: format ?? mp4([]).format };
+    expect(() => interpretVideoProbe(out, file)).not.toThrow();
+  });
+});
+
 describe('pickFrameRate / ffprobeReason', () => {
   it.each([
     ['30000/1001', '30000/1001', '30000/1001'],
@@ -103,10 +138,20 @@ describe('pickFrameRate / ffprobeReason', () => {
     ['0/0', '0/0', undefined],
   ])('r=%s avg=%s → %s', (r, avg, picked) => expect(pickFrameRate(r, avg)).toBe(picked));
 
+  const noMoov = '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d5cd3ab980] moov atom not found\nfile:/tmp/x.mp4: Invalid data found when processing input\n';
   it.each([
-    ['[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d5cd3ab980] moov atom not found\nfile:/tmp/x.mp4: Invalid data found when processing input\n', 'invalid data found when processing input'],
+    ['an MP4 cut before its index', Buffer.from('\0\0\0\x20ftypisom', 'latin1'), 'it is incomplete: the MP4 index (moov atom) is missing, so the upload or export was cut short'],
+    ['a text file named .mp4', Buffer.from('campaign notes', 'latin1'), 'invalid data found when processing input'],
+    ['no head given', undefined, 'invalid data found when processing input'],
+  ])('no moov atom in %s', (_name, head, reason) => expect(ffprobeReason(noMoov, head)).toBe(reason));
+
+  it.each([
+    ['[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d5cd3ab980] stream 0, offset 0x10: partial file\nfile:/tmp/x.mp4: Invalid data found when processing input\n', 'invalid data found when processing input'],
+    ["[hls @ 0x5565d9461280] Format not on whitelist 'mov,matroska'\nfile:/tmp/x.mp4: Invalid argument\n", 'HLS playlist (.m3u8) files are not accepted'],
+    ["[concat @ 0x5565d9461280] Format not on whitelist 'mov,matroska'\nfile:/tmp/x.mp4: Invalid argument\n", 'ffconcat list files are not accepted'],
     ["[gif @ 0x55f49a7eaa80] Format not on whitelist 'mov,matroska'\nfile:/tmp/a.gif: Invalid argument\n", 'gif files are not accepted'],
     ['file:/tmp/a.mp4: Invalid argument\n', 'invalid argument'],
+    ['file:/tmp/concat:a.mp4|b: c.mp4: Invalid data found when processing input\n', 'invalid data found when processing input'],
     ['', 'ffprobe failed without saying why'],
   ])('%j → %s', (stderr, reason) => expect(ffprobeReason(stderr)).toBe(reason));
 });
@@ -157,6 +202,24 @@ describe('probeVideo / probeImage on real files', () => {
     expect(err).toBeInstanceOf(DomainError);
     expect(err).toMatchObject({ code, kind: 'unsupported-media' });
     expect((err as Error).message).toContain(message);
+  });
+
+  it.each<[string, Partial<IngestLimits>, string, string, string]>([
+    ['too long', { maxDurationS: 8 }, 'VIDEO_TOO_LONG', 'too-large', 'person_walking_room_intel.mp4 is 10.1 s long; masters may be at most 8 s'],
+    ['too large', { maxWidth: 640, maxHeight: 360 }, 'VIDEO_TOO_LARGE', 'too-large', 'person_walking_room_intel.mp4 is 768×432; masters may be at most 640×360 (360×640 in portrait)'],
+    ['a codec left out', { videoCodecs: ['hevc', 'prores'] }, 'VIDEO_CODEC_UNSUPPORTED', 'unsupported-media', 'person_walking_room_intel.mp4 uses the codec "h264", which Shotmatrix does not accept (accepted: HEVC, ProRes)'],
+    ['a file too big', { maxBytes: 200 * 1024 }, 'FILE_TOO_LARGE', 'too-large', 'person_walking_room_intel.mp4 is 262.5 KiB; masters may be at most 200 KiB'],
+  ])('applies ingest limits given to it: %s', async (_name, custom, code, kind, message) => {
+    const limits = { ...DEFAULT_INGEST_LIMITS, ...custom };
+    const err = await probeVideo(tools, clip('person_walking_room_intel.mp4'), { limits }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ code, kind, message });
+  });
+
+  it('accepts every shared clip under the default limits', async () => {
+    for (const name of ['product_bottles_table_intel.mp4', 'camera_pan_tractor_field_tmh.webm', 'talking_head_yellow_backdrop_mdn.mp4']) {
+      await expect(probeVideo(tools, clip(name), { limits: DEFAULT_INGEST_LIMITS })).resolves.toMatchObject({ frameCount: expect.any(Number) });
+    }
   });
 
   it('names the file as the producer uploaded it', async () => {

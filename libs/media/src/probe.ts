@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { DomainError } from '@shotmatrix/domain';
+import { checkFileSize, checkIngestLimits, type IngestLimits } from './ingest-limits';
 import { runTool, type MediaTools } from './media-tools';
 
 export interface VideoProbe {
@@ -30,6 +31,8 @@ export interface ProbeOptions {
   /** Name to use in error messages, e.g. the file name the producer uploaded. */
   displayName?: string;
   signal?: AbortSignal;
+  /** Videos only: refuse masters beyond these (duration, frame size, file size, codec). */
+  limits?: IngestLimits;
 }
 
 /**
@@ -41,6 +44,15 @@ export interface ProbeOptions {
  */
 export const VIDEO_FORMAT_WHITELIST = 'mov,matroska,avi,mpegts,mxf,image2,jpeg_pipe,png_pipe,webp_pipe';
 export const IMAGE_FORMAT_WHITELIST = 'image2,jpeg_pipe,png_pipe,webp_pipe';
+
+/** Demuxers refused by the whitelists → what a producer would call such a file. */
+const REFUSED_FORMATS: Record<string, string> = {
+  hls: 'HLS playlist (.m3u8)',
+  concat: 'ffconcat list',
+  sdp: 'SDP / RTSP session',
+  yuv4mpegpipe: 'raw YUV4MPEG (.y4m)',
+  tty: 'text',
+};
 
 /** ffprobe codec → the name a producer knows. */
 const IMAGE_CODECS: Record<string, string> = { mjpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
@@ -80,6 +92,7 @@ export async function probeVideo(tools: MediaTools, filePath: string, opts: Prob
   const stat = await statOrNull(filePath);
   if (!stat?.isFile()) throw notVideo('the file does not exist');
   if (stat.size === 0) throw notVideo('the file is empty');
+  if (opts.limits) checkFileSize(stat.size, opts.limits, name);
 
   const { code, stdout, stderr } = await runTool(
     tools.ffprobePath,
@@ -93,14 +106,59 @@ export async function probeVideo(tools: MediaTools, filePath: string, opts: Prob
     ],
     { signal: opts.signal },
   );
-  if (code !== 0) throw notVideo(ffprobeReason(stderr));
-  return interpretVideoProbe(parseJson(stdout), { name, sizeBytes: stat.size });
+  if (code !== 0) throw notVideo(ffprobeReason(stderr, await readHead(filePath, 8)));
+  const probe = interpretVideoProbe(parseJson(stdout), { name, sizeBytes: stat.size, stderr });
+  if (opts.limits) checkIngestLimits(probe, opts.limits, name);
+  // The stream header can describe frames the payload does not hold (an AVI
+  // whose "frames" are a text file): only a decoded frame shows it is video.
+  // A master starts on a keyframe, so a couple of dozen packets is plenty.
+  if ((await decodedFrames(tools, filePath, 24, opts.signal)) === 0) {
+    throw notVideo(`the first frames of its ${probe.codec} video cannot be decoded`);
+  }
+  return probe;
 }
 
-/** Pure part of `probeVideo`, kept apart so the rules have table tests. */
-export function interpretVideoProbe(out: FfprobeOutput, file: { name: string; sizeBytes: number }): VideoProbe {
+/** Decodes up to the first `packets` video packets and counts the frames that came out. */
+async function decodedFrames(tools: MediaTools, filePath: string, packets: number, signal?: AbortSignal): Promise<number> {
+  const { code, stdout } = await runTool(
+    tools.ffprobePath,
+    [
+      '-v', 'error',
+      '-format_whitelist', VIDEO_FORMAT_WHITELIST,
+      '-select_streams', 'v:0',
+      '-read_intervals', `%+#${packets}`,
+      '-show_entries', 'frame=width',
+      '-of', 'json',
+      ...localInput(filePath),
+    ],
+    { signal },
+  );
+  if (code !== 0) return 0;
+  try {
+    const frames = (JSON.parse(stdout) as { frames?: unknown[] }).frames;
+    return Array.isArray(frames) ? frames.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Pure part of `probeVideo`, kept apart so the rules have table tests.
+ * `stderr` is what ffprobe complained about while it still succeeded.
+ */
+export function interpretVideoProbe(out: FfprobeOutput, file: { name: string; sizeBytes: number; stderr?: string }): VideoProbe {
   const { name } = file;
   const reject = (code: string, message: string) => new DomainError(code, message, 'unsupported-media');
+  // ffmpeg refuses such a header and carries on with whatever size the
+  // payload or nothing suggests, so the size ffprobe prints is not the claim.
+  const claimed = /Picture size (\d+)x(\d+) is invalid/.exec(file.stderr ?? '');
+  if (claimed) {
+    throw new DomainError(
+      'VIDEO_TOO_LARGE',
+      `${name} claims a picture of ${claimed[1]}×${claimed[2]}, larger than ffmpeg can decode`,
+      'too-large',
+    );
+  }
   const streams = out.streams ?? [];
   // Cover art in an mp4 shows up as a video stream; it is not footage.
   const videos = streams.filter((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
@@ -129,6 +187,10 @@ export function interpretVideoProbe(out: FfprobeOutput, file: { name: string; si
   }
   if (!v.width || !v.height || !fpsFraction) {
     throw reject('NOT_A_VIDEO', `${name} is not a video file ffmpeg can read: its video stream has no size or frame rate`);
+  }
+  const truncation = missingFrames(v, out, frameCount, fps);
+  if (truncation) {
+    throw reject('VIDEO_TRUNCATED', `${name} is incomplete: ${truncation} (the upload or export was cut short)`);
   }
   const quarterTurn = Math.abs(rotationOf(v)) % 180 === 90;
   return {
@@ -169,6 +231,30 @@ export async function probeImage(tools: MediaTools, filePath: string, opts: Prob
   return { width: streams[0].width, height: streams[0].height, codec };
 }
 
+/**
+ * How a cut-short file gives itself away: its header (written before the
+ * media, as in a fast-start MP4 or a Matroska file) promises more frames than
+ * ffprobe could read. MP4 headers count frames exactly; a few may differ
+ * where edit lists trim priming frames. Matroska only states a duration,
+ * which can include a longer audio track, so only a large shortfall counts
+ * there. Streamed formats (MPEG-TS) promise nothing and cannot be told apart
+ * from a shorter clip.
+ */
+function missingFrames(v: FfprobeStream, out: FfprobeOutput, frameCount: number, fps: number): string | undefined {
+  const read = positiveInt(v.nb_read_packets);
+  if (read === undefined) return undefined;
+  const promised = positiveInt(v.nb_frames);
+  if (promised !== undefined) {
+    return read < promised * 0.98 - 1 ? `its header promises ${promised} frames but only ${read} are in the file` : undefined;
+  }
+  const durationS = positive(v.duration) ?? positive(out.format?.duration);
+  if (!durationS || !fps || durationS < 1) return undefined;
+  const expected = Math.round(durationS * fps);
+  return frameCount < expected * 0.5
+    ? `its header promises ${durationS.toFixed(1)} s but only ${(frameCount / fps).toFixed(1)} s of frames are in the file`
+    : undefined;
+}
+
 /** Decodes every frame: slower than the packet count, but exact, which QC needs. */
 export async function countFrames(tools: MediaTools, filePath: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
   const { code, stdout, stderr } = await runTool(
@@ -182,15 +268,22 @@ export async function countFrames(tools: MediaTools, filePath: string, opts: { s
   return n;
 }
 
-/** The last thing ffprobe complained about, without its `[demuxer @ 0x…]` or path prefix. */
-export function ffprobeReason(stderr: string): string {
+/**
+ * The last thing ffprobe complained about, without its `[demuxer @ 0x…]` or
+ * path prefix. `head` (the file's first bytes) tells a cut-short MP4 from
+ * any other file the MP4 demuxer was tried on because of its name.
+ */
+export function ffprobeReason(stderr: string, head?: Uint8Array): string {
   const lines = stderr
     .split('\n')
-    .map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/, '').replace(/^file:[^:]*:\s*/, '').trim())
+    .map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/, '').replace(/^file:.*:\s+/, '').trim())
     .filter(Boolean);
   // ffmpeg names the refused demuxer only in the line's `[gif @ 0x…]` prefix.
   const refused = /^\[(\w+)[^\]]*@ 0x[0-9a-f]+\]\s*Format not on whitelist/m.exec(stderr);
-  if (refused) return `${refused[1]} files are not accepted`;
+  if (refused) return `${REFUSED_FORMATS[refused[1]] ?? refused[1]} files are not accepted`;
+  if (/moov atom not found/.test(stderr) && head && /^(ftyp|mdat|wide|free|skip)$/.test(Buffer.from(head).toString('latin1', 4, 8))) {
+    return 'it is incomplete: the MP4 index (moov atom) is missing, so the upload or export was cut short';
+  }
   const last = lines.at(-1) ?? 'ffprobe failed without saying why';
   return last.charAt(0).toLowerCase() + last.slice(1);
 }
@@ -239,6 +332,20 @@ function parseJson(stdout: string): FfprobeOutput {
     return JSON.parse(stdout) as FfprobeOutput;
   } catch {
     return {};
+  }
+}
+
+async function readHead(filePath: string, bytes: number): Promise<Uint8Array | undefined> {
+  try {
+    const fh = await fs.open(filePath, 'r');
+    try {
+      const { buffer, bytesRead } = await fh.read(Buffer.alloc(bytes), 0, bytes, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -139,7 +140,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
       const masters = await count('master_shot');
       const res = await upload(`/campaigns/${id}/master`, Buffer.from('this is not a video\n'.repeat(100)), 'notes.mp4');
       expect(res.status).toBe(415);
-      expect(res.body.message).toMatch(/^notes\.mp4: .*not a video/);
+      expect(res.body.message).toMatch(/^notes\.mp4 is not a video file ffmpeg can read: /);
       expect(await count('master_shot')).toBe(masters);
       expect(await storedObjects()).toEqual(before);
       const work = await readdir(env.config.workDir);
@@ -149,7 +150,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     it('rejects an image renamed .mp4', async () => {
       const res = await upload(`/campaigns/${id}/master`, PLATE, 'still.mp4');
       expect(res.status).toBe(415);
-      expect(res.body.message).toMatch(/^still\.mp4: /);
+      expect(res.body.message).toBe('still.mp4 is a JPEG image, not a moving video: upload the master shot as a video file');
     });
 
     it('rejects a request without a file', async () => {
@@ -238,6 +239,15 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
       expect(res.status).toBe(400);
       expect(res.body.message).toBe('name: a campaign needs a name');
     });
+  });
+
+  it('refuses a master over the configured limits, naming the limit', async () => {
+    const id = (await json('POST', '/campaigns', { name: 'Limits' })).body.id;
+    const tall = path.join(env.config.workDir, 'tall.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=s=4400x256:d=0.2:r=10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', tall]);
+    const res = await upload(`/campaigns/${id}/master`, tall, 'wide.mp4');
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'VIDEO_TOO_LARGE', message: 'wide.mp4 is 4400×256; masters may be at most 4096×2160 (2160×4096 in portrait)' });
   });
 
   it('serves OpenAPI at /api/docs', async () => {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
 import type { PlateView } from '@shotmatrix/contracts';
 import { ANALYSER_VERSION, DomainError } from '@shotmatrix/domain';
-import { buildStillArgs, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { buildStillArgs, DEFAULT_INGEST_LIMITS, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { ensureAnalysis, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import type { ObjectStore } from '@shotmatrix/storage';
 import type { OutboxRelay } from '@shotmatrix/dispatch';
@@ -33,7 +33,10 @@ export class UploadsService {
    */
   async uploadMaster(campaignId: string, req: Request): Promise<void> {
     await this.withUpload(req, async (file) => {
-      const probe = await probeVideo(this.tools, file.path);
+      const probe = await probeVideo(this.tools, file.path, {
+        displayName: file.filename,
+        limits: { ...DEFAULT_INGEST_LIMITS, ...this.config.ingest, maxBytes: this.config.uploadMaxBytes },
+      });
       const ext = path.extname(file.filename).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.mp4';
       const key = `masters/${file.sha256}${ext}`;
       const thumbKey = `masters/${file.sha256}-thumb.jpg`;
@@ -75,7 +78,7 @@ export class UploadsService {
 
   async uploadPlate(campaignId: string, req: Request): Promise<PlateView> {
     return this.withUpload(req, async (file) => {
-      const probe = await probeImage(this.tools, file.path);
+      const probe = await probeImage(this.tools, file.path, { displayName: file.filename });
       const ext = ({ mjpeg: '.jpg', png: '.png', webp: '.webp' } as Record<string, string>)[probe.codec] ?? '.img';
       const key = `plates/${file.sha256}${ext}`;
       await this.store.putFile(key, file.path);
@@ -94,12 +97,8 @@ export class UploadsService {
   private async withUpload<T>(req: Request, use: (file: SpooledUpload) => Promise<T>): Promise<T> {
     const file = await spoolUpload(req, { dir: this.config.workDir, maxBytes: this.config.uploadMaxBytes, field: 'file' });
     try {
+      // Probes name the file by what the producer uploaded (displayName), not by its spool path.
       return await use(file);
-    } catch (e) {
-      if (e instanceof DomainError && e.kind === 'unsupported-media') {
-        throw new DomainError(e.code, `${file.filename}: ${e.message}`, e.kind);
-      }
-      throw e;
     } finally {
       await file.discard();
     }
