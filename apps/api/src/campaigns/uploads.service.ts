@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
 import type { PlateView } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, DomainError } from '@shotmatrix/domain';
+import { ANALYSER_VERSION } from '@shotmatrix/domain';
 import { buildStillArgs, DEFAULT_INGEST_LIMITS, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { ensureAnalysis, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import type { ObjectStore } from '@shotmatrix/storage';
