@@ -1,11 +1,11 @@
 import { buildRenderArgs, even, insetSize, type RenderPlan } from './render-args';
 
 const base: RenderPlan = {
-  masterPath: '/work/master.mp4',
+  masterPath: '/scratch/master.mp4',
   master: { width: 1920, height: 1080, fpsFraction: '30000/1001', frameCount: 150, hasAudio: false },
-  label: { path: '/work/label.png', x: 120, y: 800 },
-  output: { path: '/work/out.mp4', width: 1920, height: 1080, crf: 20, preset: 'veryfast' },
-  thumbnail: { path: '/work/thumb.jpg', width: 480, frame: 12 },
+  label: { path: '/scratch/label.png', x: 120, y: 800 },
+  output: { path: '/scratch/out.mp4', width: 1920, height: 1080, crf: 20, preset: 'veryfast' },
+  thumbnail: { path: '/scratch/thumb.jpg', width: 480, frame: 12 },
 };
 
 /** The value that follows `flag` (first occurrence from `from`). */
@@ -20,8 +20,8 @@ const inputsOf = (args: string[]) => args.flatMap((a, i) => (a === '-i' ? [args[
 
 describe('buildRenderArgs', () => {
   it.each<[string, Partial<RenderPlan>, string[]]>([
-    ['no plate', {}, ['/work/master.mp4', '/work/label.png']],
-    ['plate', { plate: { path: '/work/plate.jpg', insetScale: 0.78 } }, ['/work/master.mp4', '/work/plate.jpg', '/work/label.png']],
+    ['no plate', {}, ['/scratch/master.mp4', '/scratch/label.png']],
+    ['plate', { plate: { path: '/scratch/plate.jpg', insetScale: 0.78 } }, ['/scratch/master.mp4', '/scratch/plate.jpg', '/scratch/label.png']],
   ])('takes the master as input 0 (%s)', (_name, change, inputs) => {
     const args = buildRenderArgs({ ...base, ...change });
     expect(inputsOf(args)).toEqual(inputs);
@@ -40,7 +40,7 @@ describe('buildRenderArgs', () => {
     ],
     [
       'plate: master inset at 78% over the plate',
-      { plate: { path: '/work/plate.jpg', insetScale: 0.78 } },
+      { plate: { path: '/scratch/plate.jpg', insetScale: 0.78 } },
       '[0:v]scale=1496:842,setsar=1,split=2[fg][fgc];' +
         '[fgc]pad=1920:1080:212:118[canvas];' +
         '[1:v]scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,setsar=1[plate];' +
@@ -60,9 +60,9 @@ describe('buildRenderArgs', () => {
       'odd master inset into a square frame stays even and centred',
       {
         master: { ...base.master, width: 639, height: 359 },
-        plate: { path: '/work/plate.jpg', insetScale: 0.5 },
+        plate: { path: '/scratch/plate.jpg', insetScale: 0.5 },
         output: { ...base.output, width: 1081, height: 1081 },
-        label: { path: '/work/label.png', x: 10.6, y: 20.2 },
+        label: { path: '/scratch/label.png', x: 10.6, y: 20.2 },
       },
       '[0:v]scale=540:302,setsar=1,split=2[fg][fgc];' +
         '[fgc]pad=1080:1080:270:388[canvas];' +
@@ -85,20 +85,20 @@ describe('buildRenderArgs', () => {
 
   it('encodes the mp4 as H.264 yuv420p, keeping the master timestamps, with no audio when the master has none', () => {
     const args = buildRenderArgs(base);
-    const mp4 = args.slice(args.indexOf('-filter_complex') + 2, args.indexOf('/work/out.mp4') + 1);
+    const mp4 = args.slice(args.indexOf('-filter_complex') + 2, args.indexOf('/scratch/out.mp4') + 1);
     expect(mp4).toEqual([
       '-map', '[vout]',
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20',
       '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough',
       '-an',
       '-movflags', '+faststart',
-      '/work/out.mp4',
+      '/scratch/out.mp4',
     ]);
   });
 
   it('carries the master audio over as AAC when there is some', () => {
     const args = buildRenderArgs({ ...base, master: { ...base.master, hasAudio: true } });
-    const mp4 = args.slice(0, args.indexOf('/work/out.mp4'));
+    const mp4 = args.slice(0, args.indexOf('/scratch/out.mp4'));
     expect(mp4).not.toContain('-an');
     expect(after(mp4, '-map', mp4.indexOf('[vout]'))).toBe('0:a?');
     expect(after(mp4, '-c:a')).toBe('aac');
@@ -106,8 +106,8 @@ describe('buildRenderArgs', () => {
 
   it('writes exactly one JPEG thumbnail after the mp4', () => {
     const args = buildRenderArgs(base);
-    expect(args.slice(args.indexOf('/work/out.mp4') + 1)).toEqual([
-      '-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', '/work/thumb.jpg',
+    expect(args.slice(args.indexOf('/scratch/out.mp4') + 1)).toEqual([
+      '-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', '/scratch/thumb.jpg',
     ]);
   });
 
