@@ -13,16 +13,9 @@ import {
 } from '@shotmatrix/media';
 import { AnalysisEntity, insertOutbox, MasterShotEntity } from '@shotmatrix/persistence';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
+import type { AnalysisResult } from './analysis-result';
 import { describeError, isDeterministic, publish, type WorkerDeps } from './render-variant.job';
 
-/** What an analysis stores; renders read the mezzanine, the dashboard the proxy and the sprite. */
-export interface AnalysisResult extends Record<string, unknown> {
-  frameCount: number;
-  mezzanineKey: string;
-  proxyKey: string;
-  spriteKey: string;
-  sprite: ReturnType<typeof spriteLayout>;
-}
 
 /**
  * Analyses a master once (per content hash and analyser version) and then

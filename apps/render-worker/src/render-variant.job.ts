@@ -7,6 +7,7 @@ import { RENDER_EVENTS_CHANNEL, type RenderChangedMessage, type RenderJobPayload
 import { DomainError, layoutVariant } from '@shotmatrix/domain';
 import { buildRenderArgs, countFrames, FfmpegError, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlateEntity, RenderEntity } from '@shotmatrix/persistence';
+import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
 import { renderLabelPng, type TemplateRegistry } from '@shotmatrix/templating';
@@ -40,14 +41,13 @@ export function describeError(e: unknown): string {
 export async function renderJob(deps: WorkerDeps, job: Job<RenderJobPayload>, signal: AbortSignal): Promise<void> {
   const { db } = deps;
   const key = job.data.renderKey;
-  const claimed: RenderEntity[] = (
-    await db.query(
-      `UPDATE render SET status = 'rendering', attempts = attempts + 1, started_at = now(), updated_at = now()
-       WHERE render_key = $1 AND status IN ('queued', 'rendering') RETURNING render_key`,
-      [key],
-    )
-  )[0];
-  if (!claimed?.length) return;
+  // UPDATE … RETURNING comes back from TypeORM as [rows, count].
+  const [claimed]: [Array<{ render_key: string }>, number] = await db.query(
+    `UPDATE render SET status = 'rendering', attempts = attempts + 1, started_at = now(), updated_at = now()
+     WHERE render_key = $1 AND status IN ('queued', 'rendering') RETURNING render_key`,
+    [key],
+  );
+  if (!claimed.length) return;
   const render = await db.getRepository(RenderEntity).findOneByOrFail({ renderKey: key });
   await publish(deps, key);
 
@@ -80,16 +80,18 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
   const p = render.params;
   const master = await db.getRepository(MasterShotEntity).findOneByOrFail({ id: render.masterShotId });
   const analysis = render.analysisId ? await db.getRepository(AnalysisEntity).findOneBy({ id: render.analysisId }) : null;
-  // Renders read the constant-rate mezzanine when the analysis made one; its frames are the shot's frames.
-  const source = typeof analysis?.result?.mezzanineKey === 'string' ? analysis.result.mezzanineKey : master.storageKey;
-  const expectedFrames = typeof analysis?.result?.frameCount === 'number' ? analysis.result.frameCount : master.frameCount;
+  // Renders read the constant-rate mezzanine when the analysis made one; its frames are the shot's frames,
+  // and the analysis already probed it, so thousands of renders need not probe it again.
+  const made = analysis?.status === 'done' ? (analysis.result as Partial<AnalysisResult> | null) : null;
+  const source = made?.mezzanineKey ?? master.storageKey;
+  const expectedFrames = made?.frameCount ?? master.frameCount;
   const plate = p.plateId ? await db.getRepository(PlateEntity).findOneByOrFail({ id: p.plateId }) : null;
   const work = await mkdtemp(path.join(config.workDir, 'render-'));
   try {
     const masterPath = path.join(work, `master${path.extname(source)}`);
     await store.getToFile(source, masterPath);
-    // Re-probe what is actually on disk: storage may hold something other than what was uploaded.
-    const probe = await probeVideo(tools, masterPath, { displayName: master.filename });
+    // Without an analysed mezzanine, probe what is actually on disk: storage may hold something other than what was uploaded.
+    const probe = made?.mezzanine ?? (await probeVideo(tools, masterPath, { displayName: master.filename }));
     let platePath: string | undefined;
     if (plate) {
       platePath = path.join(work, `plate${path.extname(plate.storageKey)}`);

@@ -16,13 +16,12 @@ export function parseIfMatch(header: string | undefined): number {
  * saw. The row count is the check — a stale edit changes nothing and gets 409.
  */
 export async function claimVersion(tx: EntityManager, campaignId: string, expected: number): Promise<number> {
-  const rows: Array<{ version: number }> = await tx.query(
+  // UPDATE … RETURNING comes back from TypeORM as [rows, count].
+  const [rows]: [Array<{ version: number }>, number] = await tx.query(
     `UPDATE campaign SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING version`,
     [campaignId, expected],
   );
-  // TypeORM returns [rows, count] for UPDATE … RETURNING on postgres.
-  const list = Array.isArray(rows[0]) ? (rows[0] as unknown as Array<{ version: number }>) : rows;
-  if (list.length === 1) return list[0].version;
+  if (rows.length === 1) return rows[0].version;
   const current: Array<{ version: number }> = await tx.query(`SELECT version FROM campaign WHERE id = $1`, [campaignId]);
   if (!current.length) throw new DomainError('NOT_FOUND', `campaign ${campaignId} does not exist`, 'not-found');
   throw new DomainError(
