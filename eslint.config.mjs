@@ -26,9 +26,11 @@ export default [
             { sourceTag: 'type:config', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain'] },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config'] },
+            // Vision (ONNX sessions, motion and plane tracking) works on frames the media adapter decodes.
+            { sourceTag: 'type:vision', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter'] },
             {
               sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:data', 'type:adapter', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:data', 'type:adapter', 'type:vision', 'type:testing'],
             },
             {
               sourceTag: 'type:testing',
@@ -42,6 +44,7 @@ export default [
                 'type:config',
                 'type:data',
                 'type:adapter',
+                'type:vision',
                 'type:service',
                 'type:testing',
               ],
@@ -49,7 +52,7 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:config'] },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter', 'type:vision'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dashboard'] },

@@ -4,7 +4,7 @@
 // under .data/models and checked on every start: a wrong hash is fatal,
 // because a silently different model changes every render.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, normalize } from 'node:path';
 import { StackError, c, capture, log, repoRoot, run } from './proc.mjs';
 
@@ -32,8 +32,18 @@ function validate(entry, i) {
   }
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(entry.name)) throw new StackError(`${where}: name must be a plain file-safe name`);
   if (!/^[0-9a-f]{64}$/.test(entry.sha256)) throw new StackError(`${where}: sha256 must be 64 lower-case hex digits`);
-  const f = normalize(entry.file);
-  if (isAbsolute(f) || f.startsWith('..')) throw new StackError(`${where}: file must be a path inside the package`);
+  const inside = (p) => {
+    const f = normalize(p);
+    if (isAbsolute(f) || f.startsWith('..')) throw new StackError(`${where}: file must be a path inside the package`);
+  };
+  inside(entry.file);
+  // Some packages ship one model as numbered chunks; they are joined in order and the whole is checked.
+  if (entry.chunks !== undefined) {
+    if (!Array.isArray(entry.chunks) || entry.chunks.length === 0 || entry.chunks.some((p) => typeof p !== 'string' || !p)) {
+      throw new StackError(`${where}: "chunks" must list the package files that make up the model, in order`);
+    }
+    entry.chunks.forEach(inside);
+  }
 }
 
 /** Where an entry's weights live once fetched (what MODEL_DIR consumers look up). */
@@ -61,6 +71,18 @@ async function packTarball(entry, tarballDir) {
   return cached;
 }
 
+async function joinFiles(parts, target) {
+  const out = createWriteStream(target);
+  for (const part of parts) {
+    await new Promise((resolve, reject) => {
+      const input = createReadStream(part);
+      input.on('error', reject).on('end', resolve);
+      input.pipe(out, { end: false });
+    });
+  }
+  await new Promise((resolve, reject) => out.on('error', reject).end(resolve));
+}
+
 async function fetchOne(entry, modelDir) {
   const target = modelPath(entry, modelDir);
   if (existsSync(target) && (await fileSha256(target)) === entry.sha256) return false;
@@ -70,9 +92,13 @@ async function fetchOne(entry, modelDir) {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   // Registry tarballs put everything under "package/".
-  const member = `package/${normalize(entry.file)}`;
-  await run('tar', ['-xzf', tarball, '-C', staging, member], { prefix: c.dim('[models]') });
-  const extracted = join(staging, member);
+  const members = (entry.chunks ?? [entry.file]).map((f) => `package/${normalize(f)}`);
+  await run('tar', ['-xzf', tarball, '-C', staging, ...members], { prefix: c.dim('[models]') });
+  let extracted = join(staging, members[0]);
+  if (entry.chunks) {
+    extracted = join(staging, 'joined');
+    await joinFiles(members.map((m) => join(staging, m)), extracted);
+  }
   const got = await fileSha256(extracted);
   if (got !== entry.sha256) {
     rmSync(staging, { recursive: true, force: true });

@@ -50,3 +50,15 @@ test('rejects entries that escape the package', async () => {
   const entry = { name: 'fake', package: f.pkg, version: null, file: '../etc/passwd', sha256: f.sha256 };
   await assert.rejects(ensureModels({ manifestPath: manifest(f.dir, entry), modelDir: join(f.dir, 'm') }), /inside the package/);
 });
+
+test('joins a model shipped as chunks and checks the whole', async () => {
+  const f = fixture();
+  writeFileSync(join(f.pkg, 'weights', 'a'), f.weights.subarray(0, 7));
+  writeFileSync(join(f.pkg, 'weights', 'b'), f.weights.subarray(7));
+  const entry = { name: 'fake', package: f.pkg, version: null, file: 'model.onnx', chunks: ['weights/a', 'weights/b'], sha256: f.sha256 };
+  const modelDir = join(f.dir, 'models');
+  const [path] = await ensureModels({ manifestPath: manifest(f.dir, entry), modelDir });
+  assert.deepEqual(readFileSync(path), f.weights);
+  const swapped = { ...entry, chunks: ['weights/b', 'weights/a'] };
+  await assert.rejects(ensureModels({ manifestPath: manifest(f.dir, swapped), modelDir: join(f.dir, 'm2') }), /sha256 mismatch/);
+});

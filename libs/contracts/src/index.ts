@@ -2,3 +2,4 @@ export * from './matrix.schema';
 export * from './validation';
 export * from './views';
 export * from './queues';
+export * from './keyframes';

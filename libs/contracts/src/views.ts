@@ -11,6 +11,39 @@ export interface AnalysisView {
   /** Scrub sprite: a grid of evenly spaced frames; tile i shows the frame at i × intervalS. */
   spriteUrl: string | null;
   sprite: { columns: number; rows: number; tileWidth: number; tileHeight: number; intervalS: number } | null;
+  /** What the worker is doing now ("mattes", "camera motion", …) and how far it is, 0…1; null when idle. */
+  stage: string | null;
+  progress: number | null;
+  /** Present once done. */
+  frameCount: number | null;
+  fps: number | null;
+  width: number | null;
+  height: number | null;
+  /** `isnet` (learned matte) or `chroma` (keyed green/blue screen), chosen from the footage. */
+  mattingMode: 'isnet' | 'chroma' | null;
+  /** ONNX Runtime execution provider that ran IS-Net: `cuda` when a GPU was there, else `cpu`. */
+  executionProvider: 'cuda' | 'cpu' | null;
+  /** Frames on which IS-Net ran (every k-th plus re-runs where propagation lost confidence). */
+  matteKeyframes: number[] | null;
+  matteStride: number | null;
+  cameraMotionUrl: string | null;
+  colourStatsUrl: string | null;
+  /** Label planes tracked from the master's `label-quad` keyframes, one entry per plane. */
+  planes: PlaneTrackView[];
+}
+
+export interface PlaneTrackView {
+  plane: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  error: string | null;
+  /** JSON PlaneTrack once done. */
+  trackUrl: string | null;
+}
+
+export interface KeyframesView {
+  /** Send back as `If-Match` to change them. */
+  version: number;
+  keyframes: import('./keyframes').Keyframe[];
 }
 
 export interface MasterShotView {

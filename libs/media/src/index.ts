@@ -24,3 +24,13 @@ export {
   type IngestLimits,
   type ProbedMaster,
 } from './ingest-limits';
+export {
+  buildGreyVideoWriterArgs,
+  buildReadFramesArgs,
+  openGreyVideoWriter,
+  readFrames,
+  type GreyVideoWriter,
+  type GreyVideoWriterOptions,
+  type RawPixelFormat,
+  type ReadFramesOptions,
+} from './frame-io';

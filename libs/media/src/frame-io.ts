@@ -1,0 +1,147 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { MediaTools } from './media-tools';
+import { FfmpegError } from './run-ffmpeg';
+
+export type RawPixelFormat = 'rgb24' | 'gray';
+
+export interface ReadFramesOptions {
+  /** Output size; the source is scaled (bilinear) to exactly this. */
+  width: number;
+  height: number;
+  pixelFormat: RawPixelFormat;
+  /** First frame (0-based, by decode order of a constant-rate file) and how many; defaults: all. */
+  startFrame?: number;
+  frameCount?: number;
+  signal?: AbortSignal;
+}
+
+function bytesPerPixel(f: RawPixelFormat): number {
+  return f === 'rgb24' ? 3 : 1;
+}
+
+/** Arguments that decode a file into raw frames on stdout. Pure, so it is table-tested. */
+export function buildReadFramesArgs(inputPath: string, o: Omit<ReadFramesOptions, 'signal'>): string[] {
+  const filters: string[] = [];
+  if (o.startFrame || o.frameCount !== undefined) {
+    // select by frame number rather than -ss: frame numbers are what analysis results are indexed by.
+    const start = o.startFrame ?? 0;
+    const end = o.frameCount !== undefined ? start + o.frameCount : undefined;
+    filters.push(end !== undefined ? `select='between(n\\,${start}\\,${end - 1})'` : `select='gte(n\\,${start})'`);
+  }
+  filters.push(`scale=${o.width}:${o.height}:flags=bilinear`, `format=${o.pixelFormat}`);
+  const args = ['-i', inputPath, '-an', '-sn', '-dn', '-vf', filters.join(','), '-fps_mode', 'passthrough'];
+  if (o.frameCount !== undefined) args.push('-frames:v', String(o.frameCount));
+  args.push('-f', 'rawvideo', '-pix_fmt', o.pixelFormat, 'pipe:1');
+  return args;
+}
+
+/**
+ * Decodes frames with ffmpeg and yields them one by one as tightly packed
+ * pixel buffers (width × height × channels). Frames are assembled from the
+ * pipe without per-pixel work; each yielded buffer is the caller's to keep.
+ */
+export async function* readFrames(tools: MediaTools, inputPath: string, o: ReadFramesOptions): AsyncGenerator<Buffer> {
+  const frameBytes = o.width * o.height * bytesPerPixel(o.pixelFormat);
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...buildReadFramesArgs(inputPath, o)];
+  const child = spawn(tools.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => {
+    stderr.push(c);
+    if (stderr.length > 50) stderr.shift();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  const onAbort = () => child.kill('SIGKILL');
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= frameBytes) {
+        const all = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+        let offset = 0;
+        while (pendingBytes - offset >= frameBytes) {
+          yield Buffer.from(all.subarray(offset, offset + frameBytes));
+          offset += frameBytes;
+        }
+        const rest = all.subarray(offset);
+        pending = rest.length ? [rest] : [];
+        pendingBytes = rest.length;
+      }
+    }
+    finished = true;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    if (!finished) child.kill('SIGKILL');
+  }
+  const { code, signal } = await exited;
+  if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+  if (code !== 0) throw new FfmpegError(code, signal, stderr.join('').trim().split('\n').slice(-20), args);
+}
+
+export interface GreyVideoWriterOptions {
+  width: number;
+  height: number;
+  /** Exact rate as ffprobe gives it ("30000/1001"), so frame i lands at the master's frame i. */
+  fpsFraction: string;
+  signal?: AbortSignal;
+}
+
+/** Arguments that encode raw grey frames from stdin losslessly (FFV1 in Matroska). */
+export function buildGreyVideoWriterArgs(outputPath: string, o: Omit<GreyVideoWriterOptions, 'signal'>): string[] {
+  return [
+    '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${o.width}x${o.height}`, '-framerate', o.fpsFraction, '-i', 'pipe:0',
+    '-c:v', 'ffv1', '-level', '3', '-g', '1', '-pix_fmt', 'gray', '-fps_mode', 'passthrough', '-f', 'matroska', outputPath,
+  ];
+}
+
+/** A lossless grey video being written frame by frame (mattes). */
+export interface GreyVideoWriter {
+  write(frame: Uint8Array): Promise<void>;
+  /** Closes stdin and waits for ffmpeg; rejects if it failed. */
+  close(): Promise<void>;
+  abort(): void;
+}
+
+export function openGreyVideoWriter(tools: MediaTools, outputPath: string, o: GreyVideoWriterOptions): GreyVideoWriter {
+  const frameBytes = o.width * o.height;
+  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...buildGreyVideoWriterArgs(outputPath, o)];
+  const child: ChildProcessWithoutNullStreams = spawn(tools.ffmpegPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => stderr.push(c));
+  child.stdout.resume();
+  let failure: Error | null = null;
+  child.stdin.on('error', (e) => (failure ??= e));
+  const exited = new Promise<void>((resolve, reject) =>
+    child.on('close', (code, signal) =>
+      code === 0 ? resolve() : reject(new FfmpegError(code, signal, stderr.join('').trim().split('\n').slice(-20), args)),
+    ),
+  );
+  exited.catch(() => undefined);
+  const onAbort = () => child.kill('SIGKILL');
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    async write(frame) {
+      if (frame.length !== frameBytes) throw new Error(`grey frame has ${frame.length} bytes, expected ${frameBytes}`);
+      if (failure) throw failure;
+      if (!child.stdin.write(frame)) await new Promise<void>((r) => child.stdin.once('drain', r));
+    },
+    async close() {
+      child.stdin.end();
+      try {
+        await exited;
+      } finally {
+        o.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    abort() {
+      child.kill('SIGKILL');
+    },
+  };
+}
