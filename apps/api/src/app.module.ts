@@ -24,6 +24,8 @@ import { CampaignEventsController } from './events/campaign-events.controller';
 import { CampaignEventsService } from './events/campaign-events.service';
 import { HealthController } from './health/health.controller';
 import { MediaController } from './media/media.controller';
+import { MastersController } from './masters/masters.controller';
+import { MastersService } from './masters/masters.service';
 
 /** Starts the outbox relay and the reconciler with the app and stops them, and the queues, with it. */
 class DispatchLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -66,7 +68,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, 'shotmatrix-api')), ...staticDashboard],
-      controllers: [CampaignsController, VariantsController, CampaignEventsController, MediaController, HealthController],
+      controllers: [CampaignsController, MastersController, VariantsController, CampaignEventsController, MediaController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
@@ -99,6 +101,7 @@ export class AppModule {
         ExpansionService,
         UploadsService,
         CampaignEventsService,
+        MastersService,
       ],
     };
   }

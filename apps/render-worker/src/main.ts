@@ -1,40 +1,33 @@
 import 'reflect-metadata';
-import { mkdir } from 'node:fs/promises';
-import { DataSource } from 'typeorm';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@shotmatrix/config';
 import { OutboxRelay } from '@shotmatrix/dispatch';
-import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createJobWorker, createQueues, createRedis } from '@shotmatrix/queue';
-import { createObjectStore } from '@shotmatrix/storage';
-import { TemplateRegistry } from '@shotmatrix/templating';
-import { analyzeJob } from './analyze-master.job';
-import { renderJob, type WorkerDeps } from './render-variant.job';
+import { createJobWorker, createQueues, createRedis, createSandboxedWorker } from '@shotmatrix/queue';
+import { renderJob } from './render-variant.job';
+import { createWorkerDeps } from './worker-deps';
+
+/** The analyze processor runs in child processes; it is a .ts file when run from source, .js once built. */
+function analyzeProcessorFile(): string {
+  const ts = path.join(__dirname, 'analyze.processor.ts');
+  return existsSync(ts) ? ts : path.join(__dirname, 'analyze.processor.js');
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await mkdir(config.workDir, { recursive: true });
-  const db = await new DataSource(dataSourceOptions(config.databaseUrl, 'shotmatrix-worker')).initialize();
-  const store = createObjectStore(config.storage);
-  await store.ensureReady();
-  const publisher = createRedis(config.redisUrl, 'queue');
+  let relay: OutboxRelay | null = null;
+  const { deps, close } = await createWorkerDeps(config, () => void relay?.kick().catch((e) => console.warn(`[relay] ${(e as Error).message}`)));
+  const { db, publisher } = deps;
   const queues = createQueues({ connection: publisher, prefix: config.queuePrefix, attempts: config.render.attempts });
   // Workers relay too, so renders released by an analysis go out without waiting for the API.
-  const relay = config.dispatch.relay ? new OutboxRelay(db, queues, { log: (m) => console.warn(`[relay] ${m}`) }) : null;
+  relay = config.dispatch.relay ? new OutboxRelay(db, queues, { log: (m) => console.warn(`[relay] ${m}`) }) : null;
   relay?.start();
-  const deps: WorkerDeps = {
-    config,
-    db,
-    store,
-    publisher,
-    templates: new TemplateRegistry(config.templatesDir),
-    tools: { ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath },
-    kickRelay: () => void relay?.kick().catch((e) => console.warn(`[relay] ${(e as Error).message}`)),
-  };
   const connection = createRedis(config.redisUrl, 'worker');
   const opts = { connection, prefix: config.queuePrefix, concurrency: config.render.concurrency };
-  // One handler per queue, wired here and nowhere else.
+  // One handler per queue, wired here and nowhere else. Analysis (ONNX, opencv.js) is sandboxed;
+  // renders spend their time in ffmpeg child processes already.
   const workers = [
-    createJobWorker('analyze', { ...opts, concurrency: 1 }, (job, signal) => analyzeJob(deps, job, signal)),
+    createSandboxedWorker('analyze', { ...opts, concurrency: 1 }, analyzeProcessorFile()),
     createJobWorker('render', opts, (job, signal) => renderJob(deps, job, signal)),
   ];
   for (const w of workers) {
@@ -52,8 +45,8 @@ async function main(): Promise<void> {
     await Promise.all(workers.map((w) => w.close()));
     await relay?.stop();
     await Promise.all(Object.values(queues).map((q) => q.close()));
-    await Promise.all([publisher, connection].map((c) => c.quit().catch(() => undefined)));
-    await db.destroy();
+    await connection.quit().catch(() => undefined);
+    await close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -3,10 +3,22 @@ import * as path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ANALYSER_VERSION } from '@shotmatrix/domain';
+import type { CameraMotionTrack, ColourStatsFrame, Keyframe, PlaneTrack, Quad } from '@shotmatrix/contracts';
+import { ANALYSER_VERSION, planeSeeds } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { countFrames, probeVideo } from '@shotmatrix/media';
-import { AnalysisEntity, CampaignEntity, dataSourceOptions, insertOutbox, MasterShotEntity, PlateEntity, RenderEntity, VariantEntity } from '@shotmatrix/persistence';
+import {
+  AnalysisEntity,
+  CampaignEntity,
+  dataSourceOptions,
+  ensurePlaneTracks,
+  insertOutbox,
+  MasterShotEntity,
+  PlaneTrackEntity,
+  PlateEntity,
+  RenderEntity,
+  VariantEntity,
+} from '@shotmatrix/persistence';
 import { createJobWorker, createQueues, createRedis, type Queues } from '@shotmatrix/queue';
 import { createObjectStore, type ObjectStore } from '@shotmatrix/storage';
 import { TemplateRegistry } from '@shotmatrix/templating';
@@ -133,6 +145,12 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     return { probe, analysis };
   }
 
+  const readAll = async (key: string) => {
+    const chunks: Buffer[] = [];
+    for await (const c of (await store.getStream(key)).body as AsyncIterable<Buffer>) chunks.push(Buffer.from(c));
+    return Buffer.concat(chunks);
+  };
+
   const settled = (key: string) =>
     waitFor(
       `render ${key.slice(0, 8)} to finish`,
@@ -169,6 +187,70 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       sprite: { columns: 10, rows: 10 },
     });
     for (const key of ['mezzanineKey', 'proxyKey', 'spriteKey']) expect((await store.head(a.result![key] as string))?.size).toBeGreaterThan(1000);
+  });
+
+  it('keeps a lossless matte, camera motion and colour statistics, and tracks label planes per seed set', async () => {
+    const a = await db.getRepository(AnalysisEntity).findOneByOrFail({ masterSha256: 'm1' });
+    const r = a.result as Record<string, any>;
+    // The yellow wall is a flat key colour: the chroma keyer runs, no network.
+    expect(r.matting).toMatchObject({ mode: 'chroma', provider: null });
+    const matte = path.join(env.config.workDir, 'matte-check.mkv');
+    await store.getToFile(r.matteKey, matte);
+    expect(await countFrames(tools, matte)).toBe(r.frameCount);
+    expect((await probeVideo(tools, matte)).codec).toBe('ffv1');
+    const camera = JSON.parse((await readAll(r.cameraMotionKey)).toString()) as CameraMotionTrack;
+    expect(camera.frames).toHaveLength(r.frameCount);
+    // A locked-off camera: the frame-0 corners stay within a few pixels all shot long.
+    const drift = Math.max(...camera.frames.map((f) => Math.hypot(f.h[2], f.h[5])));
+    expect(drift).toBeLessThan(4);
+    const stats = JSON.parse((await readAll(r.colourStatsKey)).toString()) as { frames: ColourStatsFrame[] };
+    expect(stats.frames).toHaveLength(r.frameCount);
+    // The backdrop is yellow: strongly positive b* outside the subject.
+    expect(stats.frames[0].background!.mean[2]).toBeGreaterThan(40);
+
+    const quad = (dx: number): Quad => [
+      [120 + dx, 60],
+      [200 + dx, 60],
+      [200 + dx, 150],
+      [120 + dx, 150],
+    ];
+    const keyframes = (dx: number): Keyframe[] => [
+      { kind: 'label-quad', frame: 10, plane: 'chest', quad: quad(0) },
+      { kind: 'label-quad', frame: 40, plane: 'side', quad: quad(dx) },
+      { kind: 'lock', frame: 5 },
+    ];
+    const analyzeJobsBefore = await queues.analyze.getJobCounts('completed');
+    const first = await db.transaction((tx) => ensurePlaneTracks(tx, a.id, planeSeeds(keyframes(0))));
+    expect(first.sort()).toEqual(['chest', 'side']);
+    void relay.kick();
+    const tracked = await waitFor('both planes to be tracked', async () => {
+      const rows = await db.getRepository(PlaneTrackEntity).findBy({ analysisId: a.id });
+      return rows.length === 2 && rows.every((t) => t.status === 'done' || t.status === 'failed') ? rows : null;
+    }, 120_000);
+    for (const t of tracked) {
+      expect(t.error).toBeNull();
+      const track = JSON.parse((await readAll(t.resultKey!)).toString()) as PlaneTrack;
+      expect(track.frames).toHaveLength(r.frameCount);
+      // The seed frame holds the producer's quad.
+      const seed = t.seeds[0];
+      expect(track.frames[seed.frame].quad).toEqual(seed.quad);
+    }
+    const analysisStamp = (await db.getRepository(AnalysisEntity).findOneByOrFail({ id: a.id })).updatedAt.getTime();
+
+    // Move one plane's quad and add a mark: only that plane is tracked again.
+    const second = await db.transaction((tx) => ensurePlaneTracks(tx, a.id, planeSeeds([...keyframes(6), { kind: 'mark', frame: 3, name: 'legal-in' }])));
+    expect(second).toEqual(['side']);
+    void relay.kick();
+    await waitFor('the moved plane to be tracked', async () => {
+      const rows = await db.getRepository(PlaneTrackEntity).findBy({ analysisId: a.id, plane: 'side' });
+      return rows.length === 2 && rows.every((t) => t.status === 'done') ? rows : null;
+    }, 120_000);
+    const chest = await db.getRepository(PlaneTrackEntity).findBy({ analysisId: a.id, plane: 'chest' });
+    expect(chest).toHaveLength(1);
+    expect(chest[0].updatedAt.getTime()).toBe(tracked.find((t) => t.plane === 'chest')!.updatedAt.getTime());
+    expect((await db.getRepository(AnalysisEntity).findOneByOrFail({ id: a.id })).updatedAt.getTime()).toBe(analysisStamp);
+    // Three plane jobs ran on the analyze queue, and the master's analysis did not run again.
+    expect((await queues.analyze.getJobCounts('completed')).completed).toBe(analyzeJobsBefore.completed + 3);
   });
 
   it('fails the renders of a master whose analysis fails, with the reason, without retrying', async () => {

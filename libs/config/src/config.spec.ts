@@ -17,6 +17,9 @@ describe('loadConfig', () => {
     [{ REDIS_URL: base.REDIS_URL }, 'DATABASE_URL is required'],
     [{ ...base, REDIS_URL: 'http://x' }, 'REDIS_URL must be a URL starting with redis:// or rediss:// (got "http://x")'],
     [{ ...base, STORAGE: 's3', S3_BUCKET: 'b1' }, 'S3_ACCESS_KEY_ID is required when STORAGE=s3'],
+    [{ ...base, INGEST_S3_BUCKET: 'Ingest_Bucket' }, 'INGEST_S3_BUCKET is not a valid bucket name (got "Ingest_Bucket")'],
+    [{ ...base, INGEST_S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'INGEST_S3_BUCKET is required when INGEST_S3_ENDPOINT is set (or use STORAGE=s3)'],
+    [{ ...base, INGEST_S3_BUCKET: 'ingest', INGEST_S3_ACCESS_KEY_ID: 'k' }, 'INGEST_S3_SECRET_ACCESS_KEY is required when INGEST_S3_ACCESS_KEY_ID is set'],
   ])('names the bad value: %j', (env, problem) => {
     try {
       loadConfig(env);
@@ -38,5 +41,61 @@ describe('loadConfig', () => {
       S3_FORCE_PATH_STYLE: 'false',
     });
     expect(c.storage).toMatchObject({ driver: 's3', bucket: 'renders', forcePathStyle: false });
+  });
+
+  describe('ingest from S3', () => {
+    const s3Storage = {
+      ...base,
+      STORAGE: 's3',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'renders',
+      S3_REGION: 'eu-west-1',
+      S3_ACCESS_KEY_ID: 'k',
+      S3_SECRET_ACCESS_KEY: 's',
+    };
+
+    it('is off with filesystem storage and no INGEST_S3_BUCKET', () => {
+      expect(loadConfig(base).ingestS3).toBeNull();
+    });
+
+    it('defaults to the storage bucket and its settings when storage is S3', () => {
+      expect(loadConfig(s3Storage).ingestS3).toEqual({
+        bucket: 'renders',
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+        forcePathStyle: true,
+      });
+    });
+
+    it('takes its own bucket, endpoint and credentials over the storage ones', () => {
+      const c = loadConfig({
+        ...s3Storage,
+        INGEST_S3_BUCKET: 'producer-drop',
+        INGEST_S3_ENDPOINT: 'https://s3.example.com',
+        INGEST_S3_REGION: 'us-west-2',
+        INGEST_S3_ACCESS_KEY_ID: 'ik',
+        INGEST_S3_SECRET_ACCESS_KEY: 'is',
+        INGEST_S3_FORCE_PATH_STYLE: 'false',
+      });
+      expect(c.ingestS3).toEqual({
+        bucket: 'producer-drop',
+        endpoint: 'https://s3.example.com',
+        region: 'us-west-2',
+        credentials: { accessKeyId: 'ik', secretAccessKey: 'is' },
+        forcePathStyle: false,
+      });
+      expect(c.storage).toMatchObject({ bucket: 'renders', accessKeyId: 'k' });
+    });
+
+    it('works beside filesystem storage, leaving credentials to the SDK when none are given', () => {
+      expect(loadConfig({ ...base, INGEST_S3_BUCKET: 'producer-drop' }).ingestS3).toEqual({
+        bucket: 'producer-drop',
+        endpoint: undefined,
+        region: 'us-east-1',
+        credentials: undefined,
+        forcePathStyle: true,
+      });
+    });
   });
 });

@@ -22,6 +22,16 @@ const intString = (min: number, max: number) =>
 
 const boolString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name');
+
+const INGEST_S3_SETTINGS = [
+  'INGEST_S3_ENDPOINT',
+  'INGEST_S3_REGION',
+  'INGEST_S3_ACCESS_KEY_ID',
+  'INGEST_S3_SECRET_ACCESS_KEY',
+  'INGEST_S3_FORCE_PATH_STYLE',
+] as const;
+
 /** Every environment variable the platform reads, validated once at boot. */
 const envSchema = z
   .object({
@@ -33,11 +43,18 @@ const envSchema = z
     STORAGE: z.enum(['fs', 's3'], { message: 'must be "fs" or "s3"' }).default('fs'),
     STORAGE_DIR: z.string().default('.data/objects'),
     S3_ENDPOINT: url(['http:', 'https:']).optional(),
-    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name').optional(),
+    S3_BUCKET: bucketName.optional(),
     S3_REGION: z.string().default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: boolString.default(true),
+    // Where producers drop masters for `POST /campaigns/:id/master/from-s3`; unset parts fall back to S3_*.
+    INGEST_S3_BUCKET: bucketName.optional(),
+    INGEST_S3_ENDPOINT: url(['http:', 'https:']).optional(),
+    INGEST_S3_REGION: z.string().min(1).optional(),
+    INGEST_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    INGEST_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    INGEST_S3_FORCE_PATH_STYLE: boolString.optional(),
     TEMPLATES_DIR: z.string().default('templates'),
     DASHBOARD_DIR: z.string().default('dist/apps/dashboard/browser'),
     WORK_DIR: z.string().default(path.join(os.tmpdir(), 'shotmatrix')),
@@ -52,13 +69,47 @@ const envSchema = z
     OUTBOX_RELAY: boolString.default(true),
     RECONCILE_INTERVAL_MS: intString(1000, 3_600_000).default(30_000),
     RECONCILE_STALE_MS: intString(0, 86_400_000).default(60_000),
+    MODEL_DIR: z.string().default('.data/models'),
+    ONNX_PROVIDER: z.enum(['auto', 'cpu', 'cuda'], { message: 'must be "auto", "cpu" or "cuda"' }).default('auto'),
+    MATTE_STRIDE: z
+      .string()
+      .regex(/^(auto|\d+)$/, 'must be "auto" or a whole number of frames')
+      .transform((v) => (v === 'auto' ? ('auto' as const) : Number(v)))
+      .refine((v) => v === 'auto' || (v >= 1 && v <= 120), 'must be between 1 and 120 frames')
+      .default('auto'),
   })
   .superRefine((env, ctx) => {
-    if (env.STORAGE !== 's3') return;
-    for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE=s3' });
+    if (env.STORAGE === 's3') {
+      for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE=s3' });
+      }
+    }
+    // Ingest settings without a bucket to read would be silently ignored; say so at boot instead.
+    const ingestSettings = INGEST_S3_SETTINGS.filter((key) => env[key] !== undefined);
+    if (!env.INGEST_S3_BUCKET && env.STORAGE !== 's3' && ingestSettings.length) {
+      ctx.addIssue({ code: 'custom', path: ['INGEST_S3_BUCKET'], message: `is required when ${ingestSettings.join(', ')} is set (or use STORAGE=s3)` });
+    }
+    // Credentials fall back as a pair: half of one pair with half of the other would never sign a request.
+    if (!env.INGEST_S3_ACCESS_KEY_ID !== !env.INGEST_S3_SECRET_ACCESS_KEY) {
+      const [missing, given] = env.INGEST_S3_ACCESS_KEY_ID
+        ? ['INGEST_S3_SECRET_ACCESS_KEY', 'INGEST_S3_ACCESS_KEY_ID']
+        : ['INGEST_S3_ACCESS_KEY_ID', 'INGEST_S3_SECRET_ACCESS_KEY'];
+      ctx.addIssue({ code: 'custom', path: [missing], message: `is required when ${given} is set` });
     }
   });
+
+/**
+ * The bucket masters may be read from by key. Without credentials the AWS
+ * SDK's own chain applies (instance or task role), which is how AWS hosts
+ * usually grant read access to a producer's bucket.
+ */
+export interface IngestS3Config {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+}
 
 export interface AppConfig {
   http: { port: number; host: string };
@@ -80,11 +131,19 @@ export interface AppConfig {
   dashboardDir: string;
   workDir: string;
   uploadMaxBytes: number;
+  /** Null when neither INGEST_S3_BUCKET nor S3 storage names a bucket: ingest by S3 key is then refused. */
+  ingestS3: IngestS3Config | null;
   /** What a master may be: longest duration, and the frame that must fit (either way round). */
   ingest: { maxDurationS: number; maxWidth: number; maxHeight: number };
   ffmpegPath: string;
   ffprobePath: string;
   render: { concurrency: number; attempts: number };
+  /**
+   * Master analysis. IS-Net runs on every `matteStride`-th frame ('auto': from
+   * the amount of motion) and optical flow fills the frames between; `provider`
+   * 'auto' uses CUDA where ONNX Runtime finds it and the CPU otherwise.
+   */
+  analysis: { modelDir: string; provider: 'auto' | 'cpu' | 'cuda'; matteStride: number | 'auto' };
   /** The outbox relay and reconciler; tests switch the relay off to play a crash between commit and enqueue. */
   dispatch: { relay: boolean; reconcileIntervalMs: number; reconcileStaleMs: number };
 }
@@ -135,10 +194,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dashboardDir: abs(e.DASHBOARD_DIR),
     workDir: abs(e.WORK_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    ingestS3: ingestS3Config(e),
     ingest: { maxDurationS: e.INGEST_MAX_DURATION_S, maxWidth: e.INGEST_MAX_WIDTH, maxHeight: e.INGEST_MAX_HEIGHT },
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS },
+    analysis: { modelDir: abs(e.MODEL_DIR), provider: e.ONNX_PROVIDER, matteStride: e.MATTE_STRIDE },
     dispatch: { relay: e.OUTBOX_RELAY, reconcileIntervalMs: e.RECONCILE_INTERVAL_MS, reconcileStaleMs: e.RECONCILE_STALE_MS },
+  };
+}
+
+/** INGEST_S3_* over the storage's S3_* settings; the bucket falls back only when storage itself is S3. */
+function ingestS3Config(e: z.infer<typeof envSchema>): IngestS3Config | null {
+  const bucket = e.INGEST_S3_BUCKET ?? (e.STORAGE === 's3' ? e.S3_BUCKET : undefined);
+  if (!bucket) return null;
+  const [accessKeyId, secretAccessKey] = e.INGEST_S3_ACCESS_KEY_ID
+    ? [e.INGEST_S3_ACCESS_KEY_ID, e.INGEST_S3_SECRET_ACCESS_KEY]
+    : [e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY];
+  return {
+    bucket,
+    endpoint: e.INGEST_S3_ENDPOINT ?? e.S3_ENDPOINT,
+    region: e.INGEST_S3_REGION ?? e.S3_REGION,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: e.INGEST_S3_FORCE_PATH_STYLE ?? e.S3_FORCE_PATH_STYLE,
   };
 }

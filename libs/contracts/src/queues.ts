@@ -7,9 +7,8 @@ export interface RenderJobPayload {
   renderKey: string;
 }
 
-export interface AnalyzeJobPayload {
-  analysisId: string;
-}
+/** The analyze queue carries a master's analysis, or one label plane's track once that analysis is done. */
+export type AnalyzeJobPayload = { analysisId: string; planeTrackId?: undefined } | { planeTrackId: string; analysisId?: undefined };
 
 export interface JobPayloads {
   analyze: AnalyzeJobPayload;
@@ -20,4 +19,10 @@ export interface JobPayloads {
 export const RENDER_EVENTS_CHANNEL = 'render-events';
 export interface RenderChangedMessage {
   renderKey: string;
+}
+
+/** Redis pub/sub channel on which workers announce analysis progress and plane tracks of a master. */
+export const ANALYSIS_EVENTS_CHANNEL = 'analysis-events';
+export interface AnalysisChangedMessage {
+  masterSha256: string;
 }

@@ -142,7 +142,9 @@ export interface ExpandResponse extends CampaignView {
 /** Pushed over the campaign's server-sent event stream. */
 export type CampaignEvent =
   | { type: 'variant'; variant: VariantView }
-  | { type: 'snapshot'; variants: VariantView[] };
+  | { type: 'snapshot'; variants: VariantView[] }
+  /** The master's analysis moved on (stage, progress, plane tracks). */
+  | { type: 'master'; master: MasterShotView };
 
 export interface ApiErrorBody {
   statusCode: number;

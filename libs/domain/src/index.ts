@@ -2,3 +2,4 @@ export * from './errors';
 export * from './matrix';
 export * from './render-key';
 export * from './layout';
+export * from './keyframes';

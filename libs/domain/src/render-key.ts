@@ -39,8 +39,10 @@ export function renderKey(input: RenderKeyInput): string {
 }
 
 /**
- * Version of the master analysis. a0.2 measures the master and makes the
- * constant-frame-rate mezzanine renders read, a 540p proxy and a scrub
- * sprite; mattes, camera motion and label planes bump it again.
+ * Version of the master analysis. a0.2 measured the master and made the
+ * constant-frame-rate mezzanine, a 540p proxy and a scrub sprite; a0.3 adds
+ * the subject's matte (IS-Net with flow propagation, or a chroma key), camera
+ * motion and colour statistics. Label planes are tracked per seed set on top
+ * of an analysis and do not change its version.
  */
-export const ANALYSER_VERSION = 'a0.2';
+export const ANALYSER_VERSION = 'a0.3';

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildReadFramesArgs, openGreyVideoWriter, readFrames } from './frame-io';
+import { buildReadFramesArgs, grabFrame, openGreyVideoWriter, readFrames } from './frame-io';
+import { runFfmpeg } from './run-ffmpeg';
 import { countFrames } from './probe';
 import { clip, tools } from './test-media';
 
@@ -36,6 +37,25 @@ describe('frame I/O', () => {
     expect(back.map((b) => b.equals(frames[back.indexOf(b)]))).toEqual(frames.map(() => true));
   });
 
+  it('grabs exactly frame n as an image, however n / fps rounds', async () => {
+    const src = clip('talking_head_yellow_backdrop_mdn.mp4');
+    // A constant-rate copy at 59.94 fps, like the mezzanine the API grabs from.
+    const cfr = path.join(dir, 'cfr.mkv');
+    await runFfmpeg(tools, ['-i', src, '-an', '-vf', 'setpts=N/(60000/1001)/TB', '-r', '60000/1001', '-c:v', 'ffv1', cfr]);
+    const frames = await collect(readFrames(tools, cfr, { width: 320, height: 192, pixelFormat: 'gray' }));
+    for (const n of [0, 1, 59, 60, 61, 250, frames.length - 1]) {
+      const png = await grabFrame(tools, cfr, { frame: n, fpsFraction: '60000/1001', format: 'png' });
+      const decoded = path.join(dir, `grab-${n}.png`);
+      await writeFile(decoded, png);
+      const [grabbed] = await collect(readFrames(tools, decoded, { width: 320, height: 192, pixelFormat: 'gray' }));
+      // The neighbours differ (a talking head moves), and the grab matches frame n itself.
+      const near = [n - 2, n - 1, n, n + 1, n + 2].filter((i) => i >= 0 && i < frames.length);
+      const diffs = near.map((i) => meanAbsDiff(frames[i], grabbed));
+      expect(near[diffs.indexOf(Math.min(...diffs))]).toBe(n);
+      expect(diffs[near.indexOf(n)]).toBeLessThan(0.01);
+    }
+  }, 60_000);
+
   it('fails with ffmpeg\'s reason on a missing file', async () => {
     await expect(collect(readFrames(tools, path.join(dir, 'nope.mp4'), { width: 8, height: 8, pixelFormat: 'gray' }))).rejects.toThrow(/ffmpeg exited/);
   });
@@ -45,4 +65,11 @@ async function collect(it: AsyncIterable<Buffer>): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for await (const f of it) out.push(f);
   return out;
+}
+
+function meanAbsDiff(a: Buffer, b: Buffer): number {
+  // Test-only comparison of two small frames.
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
 }

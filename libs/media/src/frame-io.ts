@@ -145,3 +145,50 @@ export function openGreyVideoWriter(tools: MediaTools, outputPath: string, o: Gr
     },
   };
 }
+
+export interface FrameGrabOptions {
+  /** 0-based frame number in a constant-rate file (the mezzanine or the matte). */
+  frame: number;
+  /** The file's exact rate, e.g. "30000/1001". */
+  fpsFraction: string;
+  format: 'jpeg' | 'png';
+  /** Scale down to at most this width (keeps the aspect). */
+  maxWidth?: number;
+}
+
+/**
+ * One frame as an image. The seek lands a quarter frame before frame n's
+ * timestamp: accurate seeking drops everything earlier, so frame n is the
+ * first one decoded, regardless of rounding in n / fps.
+ */
+export function buildFrameGrabArgs(inputPath: string, o: FrameGrabOptions): string[] {
+  const [num, den] = o.fpsFraction.split('/').map(Number);
+  const t = Math.max(0, ((o.frame - 0.25) * (den || 1)) / num);
+  const filters = o.maxWidth ? [`scale='min(${o.maxWidth},iw)':-2`] : [];
+  if (o.format === 'png') filters.push('format=gray');
+  return [
+    '-ss', t.toFixed(6), '-i', inputPath, '-an', '-sn', '-dn',
+    ...(filters.length ? ['-vf', filters.join(',')] : []),
+    '-frames:v', '1',
+    ...(o.format === 'jpeg' ? ['-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2'] : ['-c:v', 'png', '-f', 'image2']),
+    'pipe:1',
+  ];
+}
+
+export function grabFrame(tools: MediaTools, inputPath: string, o: FrameGrabOptions & { signal?: AbortSignal }): Promise<Buffer> {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...buildFrameGrabArgs(inputPath, o)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(tools.ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: o.signal });
+    const out: Buffer[] = [];
+    const err: string[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const image = Buffer.concat(out);
+      if (code === 0 && image.length) resolve(image);
+      else reject(new FfmpegError(code, signal, err.join('').trim().split('\n').slice(-20).concat(image.length ? [] : [`no frame ${o.frame}`]), args));
+    });
+  });
+}

@@ -25,9 +25,12 @@ export {
   type ProbedMaster,
 } from './ingest-limits';
 export {
+  buildFrameGrabArgs,
   buildGreyVideoWriterArgs,
   buildReadFramesArgs,
+  grabFrame,
   openGreyVideoWriter,
+  type FrameGrabOptions,
   readFrames,
   type GreyVideoWriter,
   type GreyVideoWriterOptions,

@@ -10,6 +10,8 @@ import { RenderEntity } from './entities/render.entity';
 import { VariantEntity } from './entities/variant.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { MatrixV1RendersOutbox1764100000000 } from './migrations/1764100000000-matrix-v1-renders-outbox';
+import { AnalysisStagesKeyframes1764200000000 } from './migrations/1764200000000-analysis-stages-keyframes';
+import { PlaneTrackEntity } from './entities/plane-track.entity';
 
 export const ENTITIES = [
   CampaignEntity,
@@ -21,9 +23,10 @@ export const ENTITIES = [
   ApprovalEntity,
   OutboxEntity,
   IdempotencyKeyEntity,
+  PlaneTrackEntity,
 ];
 /** Listed explicitly (not globbed) so bundlers and swc-node agree on what runs. */
-export const MIGRATIONS = [InitialSchema1764000000000, MatrixV1RendersOutbox1764100000000];
+export const MIGRATIONS = [InitialSchema1764000000000, MatrixV1RendersOutbox1764100000000, AnalysisStagesKeyframes1764200000000];
 
 export function dataSourceOptions(databaseUrl: string, appName = 'shotmatrix'): DataSourceOptions {
   return {

@@ -5,6 +5,7 @@ export * from './entities/idempotency-key.entity';
 export * from './entities/master-shot.entity';
 export * from './entities/outbox.entity';
 export * from './entities/plate.entity';
+export * from './entities/plane-track.entity';
 export * from './entities/render.entity';
 export * from './entities/variant.entity';
 export * from './data-source';

@@ -55,3 +55,19 @@ export function createJobWorker<N extends QueueName>(
     lockDuration: 60_000,
   });
 }
+
+/**
+ * A worker whose processor runs in child processes forked by BullMQ: for
+ * handlers that keep the CPU busy in JavaScript/WASM (ONNX, opencv.js), which
+ * would otherwise delay lock renewal in the worker's own event loop. The
+ * processor file default-exports `(job, token, signal) => Promise`.
+ */
+export function createSandboxedWorker<N extends QueueName>(name: N, opts: WorkerOptions, processorFile: string): Worker<JobPayloads[N]> {
+  return new Worker<JobPayloads[N]>(name, processorFile, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency,
+    lockDuration: 60_000,
+    useWorkerThreads: false,
+  });
+}

@@ -14,6 +14,7 @@ export {
 } from './object-store';
 export { FsObjectStore } from './fs-object-store';
 export { S3ObjectStore, type S3StorageConfig } from './s3-object-store';
+export { assertSourceKey, MAX_SOURCE_KEY_BYTES, S3Source, type FetchedObject, type SourceObject } from './s3-source';
 
 export function createObjectStore(config: AppConfig['storage']): ObjectStore {
   return config.driver === 's3' ? new S3ObjectStore(config) : new FsObjectStore(config.dir);

@@ -27,6 +27,14 @@ const fileBody: ApiBodyOptions = {
   schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
 };
 
+/** The key's own rules (length, "..", …) are the S3 adapter's; here only the shape. */
+const masterFromS3Schema = z
+  .object({
+    key: z.string().min(1, 'is empty'),
+    bucket: z.string().min(1, 'is empty').optional(),
+  })
+  .strict();
+
 /** The matrix part of a campaign file. */
 function toMatrix(file: CampaignFile) {
   const { shotmatrix: _v, name: _n, ...matrix } = file;
@@ -129,6 +137,20 @@ export class CampaignsController {
   async uploadMaster(@Param('id') id: string, @Req() req: Request): Promise<CampaignView> {
     await this.campaigns.require(id);
     await this.uploads.uploadMaster(id, req);
+    return this.campaigns.view(id);
+  }
+
+  @Post(':id/master/from-s3')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Take the master shot from an object in the ingest S3 bucket (INGEST_S3_BUCKET), checked exactly like an upload',
+  })
+  @ApiHeader(idempotencyKey)
+  @ApiBody({ schema: z.toJSONSchema(masterFromS3Schema) as object })
+  async masterFromS3(@Param('id') id: string, @Body() body: unknown): Promise<CampaignView> {
+    const input = parseBody(masterFromS3Schema, body);
+    await this.campaigns.require(id);
+    await this.uploads.ingestMasterFromS3(id, input);
     return this.campaigns.view(id);
   }
 

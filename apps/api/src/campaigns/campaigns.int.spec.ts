@@ -87,7 +87,8 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(master.body.master).toMatchObject({ width: 640, height: 360, filename: 'bottles.mp4' });
     expect(master.body.master.frameCount).toBeGreaterThan(240);
     // Analysis is queued with the upload; its proxy and sprite appear when a worker has made them.
-    expect(master.body.master.analysis).toEqual({ status: 'queued', error: null, proxyUrl: null, spriteUrl: null, sprite: null });
+    expect(master.body.master.analysis).toMatchObject({ status: 'queued', error: null, proxyUrl: null, spriteUrl: null, sprite: null, stage: null });
+    expect(master.body.master.analysis).toMatchObject({ mattingMode: null, cameraMotionUrl: null, matteKeyframes: null, planes: [] });
 
     const plate = await upload(`/campaigns/${id}/plates`, PLATE, 'lake.jpg');
     expect(plate.status).toBe(201);

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, notFound } from '@shotmatrix/domain';
-import { AnalysisEntity, CampaignEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
-import { countStatuses, toMasterView, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
+import { notFound } from '@shotmatrix/domain';
+import { CampaignEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { MastersService } from '../masters/masters.service';
+import { countStatuses, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
 
 @Injectable()
 export class CampaignsService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly masters: MastersService,
+  ) {}
 
   async create(name: string, matrix: MatrixInput | null = null): Promise<string> {
     const saved = await this.db.getRepository(CampaignEntity).save({ name, matrix });
@@ -43,9 +47,6 @@ export class CampaignsService {
       this.db.getRepository(PlateEntity).find({ where: { campaignId: id }, order: { createdAt: 'ASC' } }),
       this.variantRows('v.campaign_id = $1', [id]),
     ]);
-    const analysis = master
-      ? await this.db.getRepository(AnalysisEntity).findOneBy({ masterSha256: master.sha256, analyserVersion: ANALYSER_VERSION })
-      : null;
     const matrix = campaign.matrix;
     if (matrix) {
       const order = cellOrder(matrix);
@@ -58,7 +59,7 @@ export class CampaignsService {
       createdAt: campaign.createdAt.toISOString(),
       hasMaster: !!master,
       counts: countStatuses(rows.map((v) => ({ status: v.status, n: 1 }))),
-      master: master ? toMasterView(master, analysis) : null,
+      master: master ? await this.masters.view(master) : null,
       plates: plates.map(toPlateView),
       matrix,
       variants: rows.map(toVariantView),

@@ -1,51 +1,104 @@
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
 import type { PlateView } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION } from '@shotmatrix/domain';
+import { ANALYSER_VERSION, DomainError } from '@shotmatrix/domain';
 import { buildStillArgs, DEFAULT_INGEST_LIMITS, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { ensureAnalysis, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
-import type { ObjectStore } from '@shotmatrix/storage';
+import { S3Source, type ObjectStore } from '@shotmatrix/storage';
 import type { OutboxRelay } from '@shotmatrix/dispatch';
 import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY } from '../common/tokens';
-import { spoolUpload, type SpooledUpload } from '../common/multipart-upload';
+import { sanitiseFilename, spoolUpload, type SpooledUpload } from '../common/multipart-upload';
 import { toPlateView } from './views';
 
 const VIDEO_CONTENT_TYPE = 'video/mp4';
 
+/** A master's bytes in a local file, hashed on the way in, whichever way they arrived. */
+type LocalMaster = Pick<SpooledUpload, 'filename' | 'path' | 'sizeBytes' | 'sha256'>;
+
 @Injectable()
-export class UploadsService {
+export class UploadsService implements OnModuleDestroy {
+  /** Null when no ingest bucket is configured; requests for it are then refused, never faked. */
+  private readonly source: S3Source | null;
+
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(MEDIA_TOOLS) private readonly tools: MediaTools,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
-  ) {}
+  ) {
+    this.source = config.ingestS3 ? new S3Source(config.ingestS3) : null;
+  }
+
+  onModuleDestroy(): void {
+    this.source?.destroy();
+  }
+
+  /** The master from a streamed multipart upload. */
+  async uploadMaster(campaignId: string, req: Request): Promise<void> {
+    await this.withUpload(req, (file) => this.ingestMaster(campaignId, file, file.filename));
+  }
 
   /**
-   * Probes the upload before anything is stored: a file that is not a video
-   * is rejected with the reason and leaves nothing behind. Objects are keyed
-   * by content hash, so a retried upload stores nothing twice.
+   * The master from an object already in the ingest bucket, streamed to a
+   * temp file (the size is checked before and while it downloads) and then
+   * taken exactly like an upload.
    */
-  async uploadMaster(campaignId: string, req: Request): Promise<void> {
-    await this.withUpload(req, async (file) => {
-      const probe = await probeVideo(this.tools, file.path, {
-        displayName: file.filename,
-        limits: { ...DEFAULT_INGEST_LIMITS, ...this.config.ingest, maxBytes: this.config.uploadMaxBytes },
-      });
-      const ext = path.extname(file.filename).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.mp4';
-      const key = `masters/${file.sha256}${ext}`;
-      const thumbKey = `masters/${file.sha256}-thumb.jpg`;
+  async ingestMasterFromS3(campaignId: string, input: { key: string; bucket?: string }): Promise<void> {
+    const source = this.source;
+    if (!source) {
+      throw new DomainError(
+        'INGEST_S3_NOT_CONFIGURED',
+        'ingest from S3 is not configured: set INGEST_S3_BUCKET (with INGEST_S3_ENDPOINT and credentials when it is not the storage S3 service), or run with STORAGE=s3',
+        'conflict',
+      );
+    }
+    // One bucket only: reading any bucket the credentials can reach would let a request pick what the server reads.
+    if (input.bucket !== undefined && input.bucket !== source.bucket) {
+      throw new DomainError(
+        'INGEST_BUCKET_NOT_ALLOWED',
+        `bucket "${input.bucket}" is not the ingest bucket: masters are read only from "${source.bucket}" (INGEST_S3_BUCKET)`,
+      );
+    }
+    await mkdir(this.config.workDir, { recursive: true });
+    const target = path.join(this.config.workDir, `ingest-${randomUUID()}`);
+    try {
+      const fetched = await source.fetchToFile(input.key, target, { maxBytes: this.config.uploadMaxBytes });
+      const file = { filename: sanitiseFilename(path.posix.basename(input.key)), path: target, ...fetched };
+      await this.ingestMaster(campaignId, file, source.describe(input.key));
+    } finally {
+      await rm(target, { force: true });
+    }
+  }
+
+  /**
+   * Every master takes this path once its bytes are local. It is probed
+   * before anything is stored, so a file that is not a usable video is
+   * refused with the reason; objects are keyed by content hash, so a retry
+   * stores nothing twice; and objects this call added are removed again if
+   * the master is not recorded, so a failure leaves nothing behind.
+   */
+  private async ingestMaster(campaignId: string, file: LocalMaster, displayName: string): Promise<void> {
+    const probe = await probeVideo(this.tools, file.path, {
+      displayName,
+      limits: { ...DEFAULT_INGEST_LIMITS, ...this.config.ingest, maxBytes: this.config.uploadMaxBytes },
+    });
+    const ext = path.extname(file.filename).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.mp4';
+    const key = `masters/${file.sha256}${ext}`;
+    const thumbKey = `masters/${file.sha256}-thumb.jpg`;
+    const added: string[] = [];
+    try {
       const work = await mkdtemp(path.join(this.config.workDir, 'thumb-'));
       try {
         const thumb = path.join(work, 'thumb.jpg');
         await runFfmpeg(this.tools, buildStillArgs({ inputPath: file.path, atS: probe.durationS / 2, width: 480, outputPath: thumb }));
-        await this.store.putFile(key, file.path, ext === '.mp4' ? VIDEO_CONTENT_TYPE : undefined);
-        await this.store.putFile(thumbKey, thumb, 'image/jpeg');
+        if (await this.putIfAbsent(key, file.path, ext === '.mp4' ? VIDEO_CONTENT_TYPE : undefined)) added.push(key);
+        if (await this.putIfAbsent(thumbKey, thumb, 'image/jpeg')) added.push(thumbKey);
       } finally {
         await rm(work, { recursive: true, force: true });
       }
@@ -72,8 +125,34 @@ export class UploadsService {
         // Analysed once per content and analyser version: re-uploading the same master reuses it.
         await ensureAnalysis(tx, file.sha256, ANALYSER_VERSION);
       });
-      void this.relay?.kick();
-    });
+    } catch (e) {
+      await this.removeUnrecorded(added);
+      throw e;
+    }
+    void this.relay?.kick();
+  }
+
+  /**
+   * Content-addressed keys: an object already there holds these very bytes
+   * (perhaps another campaign's master), so it is neither uploaded again —
+   * a 2 GB master is not copied twice — nor ours to remove on failure.
+   */
+  private async putIfAbsent(key: string, filePath: string, contentType?: string): Promise<boolean> {
+    if (await this.store.head(key)) return false;
+    await this.store.putFile(key, filePath, contentType);
+    return true;
+  }
+
+  /** A concurrent ingest of the same content may have recorded the object meanwhile; only what no master names goes. */
+  private async removeUnrecorded(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const recorded = await this.db
+        .getRepository(MasterShotEntity)
+        .exists({ where: [{ storageKey: key }, { thumbnailKey: key }] })
+        // If the database cannot say (it may be why the transaction failed), keeping an orphan beats breaking a master.
+        .catch(() => true);
+      if (!recorded) await this.store.delete(key).catch(() => undefined);
+    }
   }
 
   async uploadPlate(campaignId: string, req: Request): Promise<PlateView> {

@@ -1,4 +1,4 @@
-import type { AnalysisView, MasterShotView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
+import type { AnalysisView, MasterShotView, PlaneTrackView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
 import type { AnalysisEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 
 /** Media is served by the API under /api/media/<key>. */
@@ -61,19 +61,35 @@ export function toVariantView(v: VariantRow): VariantView {
   };
 }
 
-export function toAnalysisView(a: AnalysisEntity): AnalysisView {
+export function toAnalysisView(a: AnalysisEntity, planes: PlaneTrackView[] = []): AnalysisView {
   const r = a.result ?? {};
-  const key = (k: string) => (a.status === 'done' && typeof r[k] === 'string' ? mediaUrl(r[k] as string) : null);
+  const done = a.status === 'done';
+  const key = (k: string) => (done && typeof r[k] === 'string' ? mediaUrl(r[k] as string) : null);
+  const mz = done ? (r.mezzanine as { width: number; height: number; fps: number } | undefined) : undefined;
+  const matting = done ? (r.matting as { mode: 'isnet' | 'chroma'; provider: 'cuda' | 'cpu' | null; keyframes: number[]; stride: number | null } | undefined) : undefined;
   return {
     status: a.status,
     error: a.error,
     proxyUrl: key('proxyKey'),
     spriteUrl: key('spriteKey'),
-    sprite: a.status === 'done' && r.sprite ? (r.sprite as AnalysisView['sprite']) : null,
+    sprite: done && r.sprite ? (r.sprite as AnalysisView['sprite']) : null,
+    stage: a.status === 'running' ? a.stage : null,
+    progress: a.status === 'running' ? a.progress : null,
+    frameCount: done && typeof r.frameCount === 'number' ? r.frameCount : null,
+    fps: mz?.fps ?? null,
+    width: mz?.width ?? null,
+    height: mz?.height ?? null,
+    mattingMode: matting?.mode ?? null,
+    executionProvider: matting?.provider ?? null,
+    matteKeyframes: matting?.keyframes ?? null,
+    matteStride: matting?.stride ?? null,
+    cameraMotionUrl: key('cameraMotionKey'),
+    colourStatsUrl: key('colourStatsKey'),
+    planes,
   };
 }
 
-export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | null = null): MasterShotView {
+export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | null = null, planes: PlaneTrackView[] = []): MasterShotView {
   return {
     id: m.id,
     filename: m.filename,
@@ -85,7 +101,7 @@ export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | nul
     hasAudio: m.hasAudio,
     url: mediaUrl(m.storageKey),
     thumbnailUrl: m.thumbnailKey ? mediaUrl(m.thumbnailKey) : null,
-    analysis: analysis ? toAnalysisView(analysis) : null,
+    analysis: analysis ? toAnalysisView(analysis, planes) : null,
   };
 }
 

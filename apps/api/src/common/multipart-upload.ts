@@ -85,7 +85,7 @@ export async function spoolUpload(req: Request, opts: { dir: string; maxBytes: n
   }
 }
 
-function sanitiseFilename(name: string | undefined): string {
+export function sanitiseFilename(name: string | undefined): string {
   const base = path.basename(name || 'upload').replace(/[^\p{L}\p{N}._ -]/gu, '_');
   return base.slice(0, 200) || 'upload';
 }

@@ -1,4 +1,5 @@
 import { Routes } from '@angular/router';
+import { confirmUnsavedChanges } from './masters/leave-guard';
 
 export const routes: Routes = [
   {
@@ -6,6 +7,12 @@ export const routes: Routes = [
     pathMatch: 'full',
     title: 'Campaigns · Shotmatrix',
     loadComponent: () => import('./campaigns/campaign-list/campaign-list').then((m) => m.CampaignList),
+  },
+  {
+    path: 'campaigns/:id/master',
+    title: 'Master shot · Shotmatrix',
+    loadComponent: () => import('./masters/master-page/master-page').then((m) => m.MasterPage),
+    canDeactivate: [confirmUnsavedChanges],
   },
   {
     path: 'campaigns/:id',

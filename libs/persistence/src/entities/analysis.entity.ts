@@ -11,6 +11,9 @@ export class AnalysisEntity {
   @Column('text') status!: AnalysisStatus;
   @Column('text', { nullable: true }) error!: string | null;
   @Column('jsonb', { nullable: true }) result!: Record<string, unknown> | null;
+  /** What the worker is doing now and how far it is (0…1); null when not running. */
+  @Column('text', { nullable: true }) stage!: string | null;
+  @Column('double precision', { nullable: true }) progress!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

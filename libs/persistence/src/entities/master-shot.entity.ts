@@ -1,3 +1,4 @@
+import type { Keyframe } from '@shotmatrix/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('master_shot')
@@ -20,5 +21,8 @@ export class MasterShotEntity {
   @Column('text') codec!: string;
   /** Superseded masters stay (nothing uploaded is lost); only the current one drives renders. */
   @Column('boolean', { name: 'is_current', default: true }) isCurrent!: boolean;
+  /** Frames the producer pinned (lock, label-quad, mark); edited with If-Match on keyframesVersion. */
+  @Column('jsonb', { default: () => "'[]'" }) keyframes!: Keyframe[];
+  @Column('int', { name: 'keyframes_version', default: 1 }) keyframesVersion!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

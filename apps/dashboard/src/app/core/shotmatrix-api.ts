@@ -4,6 +4,9 @@ import type {
   CampaignSummaryView,
   CampaignView,
   ExpandResponse,
+  Keyframe,
+  KeyframesView,
+  MasterShotView,
   MatrixInput,
   PlateView,
   VariantView,
@@ -18,6 +21,13 @@ export type MatrixBody = Omit<MatrixInput, 'defaults'> & Partial<Pick<MatrixInpu
 export type UploadProgress<T> = { kind: 'progress'; fraction: number } | { kind: 'done'; body: T };
 
 export type CampaignFileFormat = 'yaml' | 'json';
+
+/** What saving the keyframes answers: the stored list and the label planes queued for tracking again. */
+export interface KeyframesSaved extends KeyframesView {
+  retracked: string[];
+}
+
+export type FrameLayer = 'frame' | 'matte';
 
 const API = '/api';
 const campaignUrl = (id: string) => `${API}/campaigns/${encodeURIComponent(id)}`;
@@ -105,6 +115,35 @@ export class ShotmatrixApi {
 
   getVariant(id: string): Observable<VariantView> {
     return this.http.get<VariantView>(`${API}/variants/${encodeURIComponent(id)}`);
+  }
+
+  getMaster(campaignId: string): Observable<MasterShotView> {
+    return this.http.get<MasterShotView>(`${campaignUrl(campaignId)}/master`);
+  }
+
+  getKeyframes(campaignId: string): Observable<KeyframesView> {
+    return this.http.get<KeyframesView>(`${campaignUrl(campaignId)}/master/keyframes`);
+  }
+
+  /** Replaces the whole list; refused with 409 if `version` is not the latest keyframes version. */
+  saveKeyframes(campaignId: string, version: number, keyframes: Keyframe[]): Observable<KeyframesSaved> {
+    return this.http.put<KeyframesSaved>(
+      `${campaignUrl(campaignId)}/master/keyframes`,
+      { keyframes },
+      { headers: { 'If-Match': ifMatch(version) } },
+    );
+  }
+
+  /** Exactly frame `frame` of the master (JPEG) or of its matte (grey PNG), at most `width` pixels wide. */
+  masterFrameUrl(campaignId: string, frame: number, layer: FrameLayer, width?: number): string {
+    const query = new URLSearchParams({ layer });
+    if (width !== undefined) query.set('width', String(width));
+    return `${campaignUrl(campaignId)}/master/frames/${frame}?${query}`;
+  }
+
+  /** An analysis output the API links to (camera motion, plane tracks: JSON under /api/media). */
+  getAnalysisJson<T>(url: string): Observable<T> {
+    return this.http.get<T>(url);
   }
 
   eventsUrl(campaignId: string): string {

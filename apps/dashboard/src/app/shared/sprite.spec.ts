@@ -19,9 +19,30 @@ describe('spriteTile', () => {
 });
 
 describe('analysisLabel', () => {
+  const idle = {
+    stage: null,
+    progress: null,
+    frameCount: null,
+    fps: null,
+    width: null,
+    height: null,
+    mattingMode: null,
+    executionProvider: null,
+    matteKeyframes: null,
+    matteStride: null,
+    cameraMotionUrl: null,
+    colourStatsUrl: null,
+    planes: [],
+  };
+
   it('says what the analysis is doing, and why it failed', () => {
     expect(analysisLabel(null)).toBe('not analysed yet');
-    expect(analysisLabel({ status: 'failed', error: 'corrupt', proxyUrl: null, spriteUrl: null, sprite: null })).toBe('analysis failed: corrupt');
-    expect(analysisLabel({ status: 'done', error: null, proxyUrl: 'p', spriteUrl: 's', sprite: layout })).toBe('analysed');
+    expect(analysisLabel({ ...idle, status: 'failed', error: 'corrupt', proxyUrl: null, spriteUrl: null, sprite: null })).toBe(
+      'analysis failed: corrupt',
+    );
+    expect(analysisLabel({ ...idle, status: 'done', error: null, proxyUrl: 'p', spriteUrl: 's', sprite: layout })).toBe('analysed');
+    expect(analysisLabel({ ...idle, status: 'running', stage: 'mattes', progress: 0.416, error: null, proxyUrl: null, spriteUrl: null, sprite: null })).toBe(
+      'analysing: mattes 42 %',
+    );
   });
 });

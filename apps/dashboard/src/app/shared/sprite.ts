@@ -24,7 +24,7 @@ export function analysisLabel(a: AnalysisView | null | undefined): string {
     case 'done':
       return 'analysed';
     case 'running':
-      return 'analysing…';
+      return a.stage ? `analysing: ${a.stage}${a.progress !== null ? ` ${Math.round(a.progress * 100)} %` : ''}` : 'analysing…';
     case 'queued':
       return 'queued for analysis';
     case 'failed':

@@ -51,7 +51,11 @@ export class CampaignPage {
       });
       const stream = openCampaignStream(
         this.api.eventsUrl(id),
-        (event) => this.variants.update((current) => applyCampaignEvent(current, event)),
+        (event) => {
+          // The master's analysis moves on (stage, progress) without a reload.
+          if (event.type === 'master') this.campaign.update((c) => (c && c.master?.id === event.master.id ? { ...c, master: event.master } : c));
+          else this.variants.update((current) => applyCampaignEvent(current, event));
+        },
         (state) => this.streamState.set(state),
       );
       onCleanup(() => {

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, output, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { RouterLink } from '@angular/router';
 import type { CampaignView } from '@shotmatrix/contracts';
 import { ErrorBanner } from '../../core/error-banner';
 import { newIdempotencyKey } from '../../core/request-headers';
@@ -10,6 +11,7 @@ import { analysisLabel, spriteTile } from '../../shared/sprite';
 
 @Component({
   selector: 'app-master-shot',
+  imports: [RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './master-shot.html',
   styleUrl: './master-shot.css',

@@ -62,7 +62,9 @@ export class VariantPage {
                     ? event.variant.id === id
                       ? event.variant
                       : null
-                    : (event.variants.find((v) => v.id === id) ?? null);
+                    : event.type === 'snapshot'
+                      ? (event.variants.find((v) => v.id === id) ?? null)
+                      : null;
                 if (next) this.variant.set(next);
                 if (next && (next.status === 'done' || next.status === 'failed')) stream?.close();
               },
