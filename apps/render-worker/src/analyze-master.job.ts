@@ -27,8 +27,9 @@ export type AnalyzeJob = Pick<Job<AnalyzeJobPayload>, 'data' | 'attemptsMade' | 
 
 export async function analyzeJob(deps: WorkerDeps, job: AnalyzeJob, signal: AbortSignal): Promise<void> {
   const d = job.data;
-  if (d.planeTrackId !== undefined) return planeTrackJob(deps, job, d.planeTrackId, signal);
-  return masterAnalysisJob(deps, job, d.analysisId, signal);
+  if (typeof d.planeTrackId === 'string') return planeTrackJob(deps, job, d.planeTrackId, signal);
+  if (typeof d.analysisId === 'string') return masterAnalysisJob(deps, job, d.analysisId, signal);
+  throw new UnrecoverableError(`an analyze job needs an analysisId or a planeTrackId, got ${JSON.stringify(d)}`);
 }
 
 export async function announce(deps: Pick<WorkerDeps, 'publisher' | 'config'>, masterSha256: string): Promise<void> {

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@shotmatrix/config';
 import { OutboxRelay } from '@shotmatrix/dispatch';
@@ -7,11 +6,8 @@ import { createJobWorker, createQueues, createRedis, createSandboxedWorker } fro
 import { renderJob } from './render-variant.job';
 import { createWorkerDeps } from './worker-deps';
 
-/** The analyze processor runs in child processes; it is a .ts file when run from source, .js once built. */
-function analyzeProcessorFile(): string {
-  const ts = path.join(__dirname, 'analyze.processor.ts');
-  return existsSync(ts) ? ts : path.join(__dirname, 'analyze.processor.js');
-}
+/** The analyze processor runs in child processes, loaded through a CommonJS shim (see the file). */
+const ANALYZE_PROCESSOR = path.join(__dirname, 'analyze.processor.cjs');
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,7 +23,7 @@ async function main(): Promise<void> {
   // One handler per queue, wired here and nowhere else. Analysis (ONNX, opencv.js) is sandboxed;
   // renders spend their time in ffmpeg child processes already.
   const workers = [
-    createSandboxedWorker('analyze', { ...opts, concurrency: 1 }, analyzeProcessorFile()),
+    createSandboxedWorker('analyze', { ...opts, concurrency: 1 }, ANALYZE_PROCESSOR),
     createJobWorker('render', opts, (job, signal) => renderJob(deps, job, signal)),
   ];
   for (const w of workers) {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { CameraMotionTrack, ColourStatsFrame, Keyframe, PlaneTrack, Quad } from '@shotmatrix/contracts';
 import { ANALYSER_VERSION, planeSeeds } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
@@ -82,7 +82,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   });
 
   /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
-  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean }> }) {
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean }>; planes?: Keyframe[] }) {
     const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
     const masterKey = `masters/${opts.sha}.mp4`;
@@ -140,7 +140,11 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
         });
       }
     }
-    await db.transaction((tx) => insertOutbox(tx, [{ queue: 'analyze', jobId: `analysis-${analysis.id}`, payload: { analysisId: analysis.id } }]));
+    await db.transaction(async (tx) => {
+      await insertOutbox(tx, [{ queue: 'analyze', jobId: `analysis-${analysis.id}`, payload: { analysisId: analysis.id } }]);
+      // A producer may draw label quads before the analysis is done: they wait for it.
+      if (opts.planes) expect(await ensurePlaneTracks(tx, analysis.id, planeSeeds(opts.planes))).toHaveLength(1);
+    });
     void relay.kick();
     return { probe, analysis };
   }
@@ -163,7 +167,9 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
 
   it('analyses the master once, then renders each key once with the master frame count, audio and a thumbnail', async () => {
     const keys = [{ key: 'a'.repeat(64), plate: true }, { key: 'b'.repeat(64) }];
-    const { probe, analysis } = await seed({ masterFile: CLIP, sha: 'm1', keys });
+    const early: Keyframe = { kind: 'label-quad', frame: 0, plane: 'early', quad: [[120, 60], [200, 60], [200, 150], [120, 150]] };
+    const { probe, analysis } = await seed({ masterFile: CLIP, sha: 'm1', keys, planes: [early] });
+    expect((await db.getRepository(PlaneTrackEntity).findOneByOrFail({ analysisId: analysis.id })).status).toBe('waiting');
     for (const { key } of keys) {
       const done = await settled(key);
       expect(done.error).toBeNull();
@@ -187,6 +193,12 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       sprite: { columns: 10, rows: 10 },
     });
     for (const key of ['mezzanineKey', 'proxyKey', 'spriteKey']) expect((await store.head(a.result![key] as string))?.size).toBeGreaterThan(1000);
+    // The analysis released the plane that waited for it.
+    const earlyTrack = await waitFor('the early plane to be tracked', async () => {
+      const t = await db.getRepository(PlaneTrackEntity).findOneByOrFail({ analysisId: analysis.id, plane: 'early' });
+      return t.status === 'done' || t.status === 'failed' ? t : null;
+    }, 60_000);
+    expect(earlyTrack).toMatchObject({ status: 'done', error: null });
   });
 
   it('keeps a lossless matte, camera motion and colour statistics, and tracks label planes per seed set', async () => {
@@ -224,7 +236,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     expect(first.sort()).toEqual(['chest', 'side']);
     void relay.kick();
     const tracked = await waitFor('both planes to be tracked', async () => {
-      const rows = await db.getRepository(PlaneTrackEntity).findBy({ analysisId: a.id });
+      const rows = await db.getRepository(PlaneTrackEntity).findBy({ analysisId: a.id, plane: In(['chest', 'side']) });
       return rows.length === 2 && rows.every((t) => t.status === 'done' || t.status === 'failed') ? rows : null;
     }, 120_000);
     for (const t of tracked) {

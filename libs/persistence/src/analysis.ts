@@ -54,7 +54,8 @@ export async function ensurePlaneTracks(
 
 /** Called by the analysis in its final transaction: planes seeded while it ran may now be tracked. */
 export async function releasePlaneTracks(m: EntityManager, analysisId: string): Promise<number> {
-  const rows: Array<{ id: string }> = await m.query(
+  // UPDATE … RETURNING comes back from TypeORM as [rows, count].
+  const [rows]: [Array<{ id: string }>, number] = await m.query(
     `UPDATE plane_track SET status = 'queued', updated_at = now() WHERE analysis_id = $1 AND status = 'waiting' RETURNING id`,
     [analysisId],
   );

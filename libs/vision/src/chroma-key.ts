@@ -26,7 +26,11 @@ export interface ChromaMatteOptions {
   frameCount?: number;
 }
 
-export const CHROMA_DEFAULTS = { similarity: 0.1, blend: 0.08, chokePx: 1, softness: 0.7 } as const;
+/**
+ * Tuned on the yellow-wall clip: similarity 0.1 + blend 0.08 left grey hair
+ * that catches the wall's spill half transparent; 0.08 + 0.05 keeps it.
+ */
+export const CHROMA_DEFAULTS = { similarity: 0.08, blend: 0.05, chokePx: 1, softness: 0.7 } as const;
 
 export function hexColour([r, g, b]: Rgb): string {
   return `0x${[r, g, b].map((c) => clampByte(c).toString(16).padStart(2, '0')).join('').toUpperCase()}`;
@@ -77,10 +81,12 @@ export function keyChroma(tools: MediaTools, inputPath: string, outputPath: stri
 }
 
 export interface DespillOptions {
-  /** despill's spillmap mix (0–1): how much of the other channels defines "no spill". */
+  /** despill's spillmap mix (0–1): how the two other channels are weighed to define "no spill". */
   mix?: number;
   /** despill's spillmap expand (0–1): larger removes more. */
   expand?: number;
+  /** How much of the measured spill is taken out (0–1). */
+  amount?: number;
 }
 
 type Sextant = 'red' | 'yellow' | 'green' | 'cyan' | 'blue' | 'magenta';
@@ -104,18 +110,22 @@ export function keyHue([r, g, b]: Rgb): Sextant {
  * cyan, magenta) is negated, which turns it into its complementary primary
  * (yellow → blue): the spill, a deficit of blue on the subject, becomes an excess
  * of blue that despill removes, and negating again gives the subject its blue back.
- * Caveat: a yellow or red key sits next to skin hues, so keep `mix` at its
- * default or higher there; warm skin loses some saturation otherwise.
+ * Caveat: yellow and red keys sit next to skin hues. Seen on the yellow-wall
+ * clip at amount 1: the wall turns neutral grey and skin shifts towards pink, so
+ * pass a lower `amount` (≈ 0.5) for such keys where faces matter.
  */
 export function buildDespillFilter(keyColour: Rgb, o: DespillOptions = {}): string {
   const mix = o.mix ?? 0.5;
   const expand = o.expand ?? 0;
+  const amount = o.amount ?? 1;
   checkRange('mix', mix, 0, 1);
   checkRange('expand', expand, 0, 1);
+  checkRange('amount', amount, 0, 1);
   // despill adds spill × scale to every channel; the scales are spelt out because its
   // defaults (green −1) are wrong for a blue screen.
-  const green = `despill=type=green:mix=${num(mix)}:expand=${num(expand)}:red=0:green=-1:blue=0`;
-  const blue = `despill=type=blue:mix=${num(mix)}:expand=${num(expand)}:red=0:green=0:blue=-1`;
+  const common = `mix=${num(mix)}:expand=${num(expand)}:red=0`;
+  const green = `despill=type=green:${common}:green=${num(-amount)}:blue=0`;
+  const blue = `despill=type=blue:${common}:green=0:blue=${num(-amount)}`;
   const swapRG = 'colorchannelmixer=rr=0:rg=1:gr=1:gg=0';
   const chain: Record<Sextant, string[]> = {
     green: [green],

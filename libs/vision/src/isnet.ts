@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { loadOpenCv, type Cv } from './opencv';
 
@@ -67,7 +68,8 @@ export async function createIsNetMatter(modelPath: string, opts: IsNetOptions = 
 
   let session: OrtSession | undefined;
   let provider: 'cuda' | 'cpu' = 'cpu';
-  if (choice !== 'cpu') {
+  // Where the package plainly ships no CUDA provider, `auto` does not try: the failed load costs little but logs an error line.
+  if (choice === 'cuda' || (choice === 'auto' && !cudaPlainlyAbsent())) {
     try {
       session = await open('cuda');
       provider = 'cuda';
@@ -94,11 +96,12 @@ export async function createIsNetMatter(modelPath: string, opts: IsNetOptions = 
 
   const cv = await loadOpenCv();
   const live = session;
-  const input = new Float32Array(3 * ISNET_SIZE * ISNET_SIZE);
   return {
     provider,
     async matte(rgb, width, height) {
       if (rgb.length !== width * height * 3) throw new Error(`RGB frame has ${rgb.length} bytes, expected ${width * height * 3}`);
+      // A fresh 12 MB buffer per call (nothing next to seconds of inference) keeps concurrent calls apart.
+      const input = new Float32Array(3 * ISNET_SIZE * ISNET_SIZE);
       fillInput(cv, rgb, width, height, input);
       // Only the one head is fetched: the session's other outputs include 64×512² feature maps.
       const out = await live.run({ input: new ort.Tensor('float32', input, [1, 3, ISNET_SIZE, ISNET_SIZE]) }, [outputName]);
@@ -163,6 +166,16 @@ function toMatte(cv: Cv, prediction: Float32Array, width: number, height: number
     grey.delete();
     sized.delete();
     noMask.delete();
+  }
+}
+
+/** True when onnxruntime-node's native folder is where we expect it and holds no CUDA provider library. */
+function cudaPlainlyAbsent(): boolean {
+  try {
+    const dir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+    return !readdirSync(dir).some((f) => f.includes('providers_cuda'));
+  } catch {
+    return false;
   }
 }
 

@@ -39,10 +39,10 @@ describe('propagateSegment', () => {
   let cv: Cv;
   beforeAll(async () => (cv = await loadOpenCv()));
 
-  const W = 160;
-  const H = 96;
-  const side = 36;
-  const at = (t: number) => ({ x: 30 + 5 * t, y: 24 + 2 * t });
+  const W = 320;
+  const H = 192;
+  const side = 80;
+  const at = (t: number) => ({ x: 60 + 4 * t, y: 50 + 2 * t });
 
   function texture(seed: number, w: number, h: number): Mat {
     const m = new cv.Mat(h, w, cv.CV_8UC1);
@@ -55,16 +55,23 @@ describe('propagateSegment', () => {
   }
 
   function frame(t: number, bg: Mat, fg: Mat): { grey: Mat; matte: Uint8Array } {
-    const grey = bg.clone();
     const { x, y } = at(t);
-    const roi = grey.roi(new cv.Rect(x, y, side, side));
-    fg.copyTo(roi);
-    roi.delete();
+    // Not bg.clone(): in opencv.js that is Embind's handle clone, which shares the pixels.
+    const grey = new cv.Mat();
+    bg.copyTo(grey);
+    const placed = new cv.Mat();
+    const move = cv.matFromArray(2, 3, cv.CV_64FC1, [1, 0, x, 0, 1, y]);
     const matte = new cv.Mat(H, W, cv.CV_8UC1, new cv.Scalar(0));
-    cv.rectangle(matte, new cv.Point(x, y), new cv.Point(x + side - 1, y + side - 1), new cv.Scalar(255), -1);
-    const bytes = new Uint8Array(matte.data);
-    matte.delete();
-    return { grey, matte: bytes };
+    try {
+      cv.warpAffine(fg, placed, move, new cv.Size(W, H), cv.INTER_NEAREST, cv.BORDER_CONSTANT, new cv.Scalar(0));
+      cv.rectangle(matte, new cv.Point(x, y), new cv.Point(x + side - 1, y + side - 1), new cv.Scalar(255), -1);
+      placed.copyTo(grey, matte);
+      return { grey, matte: new Uint8Array(matte.data) };
+    } finally {
+      placed.delete();
+      move.delete();
+      matte.delete();
+    }
   }
 
   it('carries an exact matte along the motion, and agrees with itself', () => {
@@ -82,16 +89,17 @@ describe('propagateSegment', () => {
       expect(frameMotion(cv, flows[3].toPrev!)).toBeGreaterThan(3);
       const out = propagateSegment(cv, flows, frames[0].matte, frames[6].matte, { width: W, height: H });
       expect(out).toHaveLength(5);
+      // Measured: IoU 0.92–0.98, confidence 0.81–0.84 (Farneback smooths across the square's sharp edge).
       out.forEach((p, k) => {
-        const iou = matteIoU(cv, p.matte, frames[k + 1].matte, W, H);
-        expect(iou).toBeGreaterThan(0.85);
-        expect(p.confidence).toBeGreaterThan(0.8);
+        expect(matteIoU(cv, p.matte, frames[k + 1].matte, W, H)).toBeGreaterThan(0.9);
+        expect(p.confidence).toBeGreaterThan(0.75);
       });
 
-      // A wrong keyframe at the far end (the square elsewhere) is caught as low confidence.
-      const wrong = frame(0, bg, fg).matte;
-      const bad = propagateSegment(cv, flows, frames[0].matte, wrong, { width: W, height: H });
-      for (const p of bad) expect(p.confidence).toBeLessThan(0.5);
+      // Keyframes that disagree (the far one stuck where the square started; one that lost it) are caught.
+      const stuck = propagateSegment(cv, flows, frames[0].matte, frames[0].matte, { width: W, height: H });
+      for (const p of stuck) expect(p.confidence).toBeLessThan(0.65);
+      const lost = propagateSegment(cv, flows, frames[0].matte, new Uint8Array(W * H), { width: W, height: H });
+      for (const p of lost) expect(p.confidence).toBeLessThan(0.05);
     } finally {
       for (const f of frames) f.grey.delete();
       for (const f of flows) {
