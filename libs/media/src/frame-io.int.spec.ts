@@ -73,3 +73,24 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
   return s / a.length;
 }
+
+describe('grey video writer when ffmpeg dies', () => {
+  it('rejects a pending write instead of waiting for a drain that never comes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'frame-io-kill-'));
+    try {
+      const controller = new AbortController();
+      const w = openGreyVideoWriter(tools, path.join(dir, 'killed.mkv'), { width: 1920, height: 1080, fpsFraction: '25/1', signal: controller.signal });
+      const frame = Buffer.alloc(1920 * 1080, 128);
+      setTimeout(() => controller.abort(), 200);
+      // Keep writing until the pipe fills and ffmpeg is killed under it.
+      const writing = (async () => {
+        for (let i = 0; i < 10_000; i++) await w.write(frame);
+      })();
+      // EPIPE or "ffmpeg exited…", whichever the pipe reports first; never a hang.
+      await expect(writing).rejects.toThrow(/EPIPE|ffmpeg/);
+      await expect(w.close()).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -130,7 +130,21 @@ export function openGreyVideoWriter(tools: MediaTools, outputPath: string, o: Gr
     async write(frame) {
       if (frame.length !== frameBytes) throw new Error(`grey frame has ${frame.length} bytes, expected ${frameBytes}`);
       if (failure) throw failure;
-      if (!child.stdin.write(frame)) await new Promise<void>((r) => child.stdin.once('drain', r));
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error('ffmpeg has exited; the grey video cannot take more frames');
+      if (child.stdin.write(frame)) return;
+      // A full pipe waits for drain, or for ffmpeg to end (killed, crashed): then drain never comes.
+      await new Promise<void>((resolve, reject) => {
+        const done = (err?: Error) => {
+          child.stdin.off('drain', onDrain);
+          child.off('close', onClose);
+          if (err) reject(err);
+          else resolve();
+        };
+        const onDrain = () => done();
+        const onClose = () => done(failure ?? new Error('ffmpeg exited while grey frames were still being written'));
+        child.stdin.once('drain', onDrain);
+        child.once('close', onClose);
+      });
     },
     async close() {
       child.stdin.end();

@@ -161,10 +161,11 @@ const MIN_CHROMA = 110;
 
 /**
  * The key colour of a master shot against a flat, saturated backdrop, or null.
- * Reads a few tiny frames and looks at the frame border: the subject may touch
- * any edge (head at the top, shoulders at the sides), so a good part of the
- * border, not all of it, has to be one flat vivid colour in most sampled frames.
- * A grey studio wall, a field, or ordinary footage gives null (and IS-Net is used instead).
+ * Decodes the clip once at thumbnail size (128 px) and looks at the border of a
+ * few frames spread over it. The subject may touch any edge (head at the top,
+ * shoulders at the sides), so a good part of the border, not all of it, has to
+ * be one flat vivid colour in most sampled frames. A grey studio wall, a field,
+ * a wooden floor or ordinary footage gives null (and IS-Net is used instead).
  */
 export async function detectKeyColour(tools: MediaTools, path: string, o: DetectKeyOptions = {}): Promise<Rgb | null> {
   const samples = Math.max(1, o.samples ?? 5);

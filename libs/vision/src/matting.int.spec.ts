@@ -134,16 +134,17 @@ describe('foreground mattes on real footage', () => {
     expect(got).toHaveLength(TH.count);
     const iou = mean(got.map((g, i) => matteIoU(cv, g, truth[i], th.width, th.height)));
     results.push(`talking head on the yellow wall vs chroma key: IoU ${iou.toFixed(4)} (${isNetRuns - before} IS-Net runs, keyframes ${r.keyframes.join(',')})`);
-    // Measured 0.97x on this range.
+    // Measured 0.9735 on this range (IS-Net's edge is a little softer and wider than the key's).
     expect(iou).toBeGreaterThan(0.95);
     expect(r.keyframes[0]).toBe(0);
     expect(r.keyframes.at(-1)).toBe(TH.count - 1);
     expect(r.confidence).toHaveLength(TH.count);
   });
 
+  // Measured 0.9894 and 0.9901.
   it.each([
-    ['mountains_lake_sherburne_budgie.jpg', 0.93],
-    ['city_street_beacon_street_sunset_budgie.jpg', 0.93],
+    ['mountains_lake_sherburne_budgie.jpg', 0.97],
+    ['city_street_beacon_street_sunset_budgie.jpg', 0.97],
   ])('IS-Net recovers the known alpha of the keyed talking head over %s', async (plateName, floor) => {
     const { width, height, fpsFraction } = th;
     const comp = path.join(dir, `comp-${plateName}.mkv`);
@@ -189,8 +190,8 @@ describe('foreground mattes on real footage', () => {
     );
     expect(isNetRuns - before).toBe(12);
     expect(r.keyframes.length).toBeLessThan(12);
-    // Measured 0.98x.
-    expect(mean(ious)).toBeGreaterThan(0.95);
+    // Measured 0.9854 (min 0.93).
+    expect(mean(ious)).toBeGreaterThan(0.96);
     // Where IS-Net ran, the propagated output is IS-Net's own matte.
     for (const k of r.keyframes) expect(ious[k]).toBe(1);
   });
@@ -209,5 +210,87 @@ describe('foreground mattes on real footage', () => {
     if (isNet.provider === 'cpu') {
       await expect(createIsNetMatter(MODEL, { provider: 'cuda' })).rejects.toThrow(/CUDA execution provider is unavailable/);
     }
+  });
+});
+
+/** The orchestration alone, with a cheap stand-in for IS-Net (a luminance threshold): bookkeeping, output, abort. */
+describe('computeMattes orchestration', () => {
+  let dir: string;
+  let cv: Cv;
+  const shape: MatteVideoShape = { width: 640, height: 360, frameCount: 30, fpsFraction: '179/6' };
+  let calls = 0;
+  const stub = (): Matter => ({
+    provider: 'cpu',
+    async matte(rgb, width, height) {
+      calls += 1;
+      const src = new cv.Mat(height, width, cv.CV_8UC3);
+      const grey = new cv.Mat();
+      try {
+        src.data.set(rgb);
+        cv.cvtColor(src, grey, cv.COLOR_RGB2GRAY);
+        // Dark things (caps, sleeve, hand) count as foreground.
+        cv.threshold(grey, grey, 90, 255, cv.THRESH_BINARY_INV);
+        return new Uint8Array(grey.data);
+      } finally {
+        src.delete();
+        grey.delete();
+      }
+    },
+    close: async () => undefined,
+  });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'matting-orch-'));
+    cv = await loadOpenCv();
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  beforeEach(() => (calls = 0));
+
+  it('writes one matte per frame and reports where the matter ran', async () => {
+    const out = path.join(dir, 'auto.mkv');
+    const progress: Array<[number, number]> = [];
+    const r = await computeMattes(tools, BOTTLES, shape, stub(), {
+      stride: 'auto',
+      startFrame: 95,
+      outputPath: out,
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(await countFrames(tools, out)).toBe(30);
+    expect(calls).toBe(r.keyframes.length);
+    expect(r.keyframes[0]).toBe(0);
+    expect(r.keyframes.at(-1)).toBe(29);
+    expect([...r.keyframes].sort((a, b) => a - b)).toEqual(r.keyframes);
+    expect(r.reruns.every((f) => r.keyframes.includes(f))).toBe(true);
+    expect(r.confidence).toHaveLength(30);
+    for (const k of r.keyframes) expect(r.confidence[k]).toBe(1);
+    expect(r.motion).toHaveLength(30);
+    expect(r.motion.slice(1).some((m) => m > 1)).toBe(true);
+    expect(progress.at(-1)).toEqual([30, 30]);
+    expect(progress.map(([d]) => d)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('keeps a fixed stride as planned keyframes, and stride 1 is IS-Net on every frame', async () => {
+    const fixed = await computeMattes(tools, BOTTLES, shape, stub(), { stride: 7, startFrame: 95, outputPath: path.join(dir, 'k7.mkv'), confidenceFloor: 0 });
+    expect(fixed.stride).toBe(7);
+    expect(fixed.keyframes).toEqual([0, 7, 14, 21, 28, 29]);
+    expect(fixed.reruns).toEqual([]);
+    const every = await computeMattes(tools, BOTTLES, { ...shape, frameCount: 4 }, stub(), { stride: 1, startFrame: 95, outputPath: path.join(dir, 'k1.mkv') });
+    expect(every.keyframes).toEqual([0, 1, 2, 3]);
+    expect(await countFrames(tools, path.join(dir, 'k1.mkv'))).toBe(4);
+  });
+
+  it('stops when aborted and refuses an empty range', async () => {
+    const abort = new AbortController();
+    await expect(
+      computeMattes(tools, BOTTLES, shape, stub(), {
+        stride: 'auto',
+        outputPath: path.join(dir, 'aborted.mkv'),
+        signal: abort.signal,
+        onProgress: () => abort.abort(new Error('stop')),
+      }),
+    ).rejects.toThrow('stop');
+    await expect(computeMattes(tools, BOTTLES, { ...shape, frameCount: 0 }, stub(), { stride: 'auto', outputPath: path.join(dir, 'none.mkv') })).rejects.toThrow(
+      /frameCount/,
+    );
   });
 });

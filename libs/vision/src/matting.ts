@@ -79,6 +79,7 @@ export async function computeMattes(
   o: ComputeMattesOptions,
 ): Promise<MatteResult> {
   if (o.stride === 1) return computeMattesPerFrame(tools, mezzaninePath, video, matter, o);
+  checkShape(video);
   const floor = o.confidenceFloor ?? DEFAULT_CONFIDENCE_FLOOR;
   if (!(floor >= 0 && floor <= 1)) throw new RangeError(`confidenceFloor must be between 0 and 1, got ${floor}`);
   const cursor = createKeyframeCursor(o);
@@ -102,7 +103,7 @@ export async function computeMattes(
     keyframes.push(rec.index);
   };
   const write = async (matte: Uint8Array) => {
-    await writer.write(matte);
+    await abortable(writer.write(matte), o.signal);
     written += 1;
     o.onProgress?.(written, n);
   };
@@ -134,11 +135,13 @@ export async function computeMattes(
     seg = [last];
   };
 
+  // A frame read but not yet in the segment, so an error in between still frees its Mats.
+  let loose: FrameRecord | undefined;
   try {
     let i = 0;
     for await (const rgb of readFrames(tools, mezzaninePath, { width, height, pixelFormat: 'rgb24', startFrame: o.startFrame, frameCount: n, signal: o.signal })) {
       if (i >= n) break;
-      const rec: FrameRecord = { index: i, rgb, grey: toSmallGrey(cv, rgb, rgbMat, greyFull, small) };
+      const rec: FrameRecord = (loose = { index: i, rgb, grey: toSmallGrey(cv, rgb, rgbMat, greyFull, small) });
       if (i === 0) {
         seg = [rec];
         await isNet(rec);
@@ -154,6 +157,7 @@ export async function computeMattes(
         if (cursor.next(motion[i])) await close();
         seg.push(rec);
       }
+      loose = undefined;
       i += 1;
     }
     if (i !== n) throw new Error(`read ${i} frames of ${mezzaninePath}, expected ${n}`);
@@ -165,6 +169,7 @@ export async function computeMattes(
     throw e;
   } finally {
     for (const rec of seg) release(rec);
+    if (loose) release(loose);
     rgbMat.delete();
     greyFull.delete();
   }
@@ -181,6 +186,7 @@ export async function computeMattesPerFrame(
   matter: Matter,
   o: Omit<ComputeMattesOptions, 'stride'>,
 ): Promise<MatteResult> {
+  checkShape(video);
   const n = video.frameCount;
   const writer: GreyVideoWriter = openGreyVideoWriter(tools, o.outputPath, { width: video.width, height: video.height, fpsFraction: video.fpsFraction, signal: o.signal });
   let i = 0;
@@ -188,7 +194,7 @@ export async function computeMattesPerFrame(
     for await (const rgb of readFrames(tools, mezzaninePath, { width: video.width, height: video.height, pixelFormat: 'rgb24', startFrame: o.startFrame, frameCount: n, signal: o.signal })) {
       if (i >= n) break;
       o.signal?.throwIfAborted();
-      await writer.write(await matter.matte(rgb, video.width, video.height));
+      await abortable(writer.write(await matter.matte(rgb, video.width, video.height)), o.signal);
       i += 1;
       o.onProgress?.(i, n);
     }
@@ -200,6 +206,32 @@ export async function computeMattesPerFrame(
   }
   const all = Array.from({ length: n }, (_, k) => k);
   return { stride: 1, keyframes: all, reruns: [], confidence: all.map(() => 1), motion: all.map(() => 0), provider: matter.provider };
+}
+
+/**
+ * The writer waits for its pipe to drain, and a pipe whose ffmpeg was killed by
+ * the abort never drains: the abort has to end the wait itself.
+ */
+async function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  let onAbort = () => undefined as void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function checkShape(v: MatteVideoShape): void {
+  for (const [k, x] of [['width', v.width], ['height', v.height], ['frameCount', v.frameCount]] as const) {
+    if (!Number.isInteger(x) || x < 1) throw new RangeError(`${k} must be a whole number ≥ 1, got ${x}`);
+  }
 }
 
 function toSmallGrey(cv: Cv, rgb: Uint8Array, rgbMat: Mat, greyFull: Mat, size: { width: number; height: number }): Mat {
