@@ -28,7 +28,7 @@ describe('migrations (real Postgres)', () => {
     await v0.runMigrations();
     await seedV0(v0);
     await v0.destroy();
-    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000']);
+    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000', 'AnalysisStagesKeyframes1764200000000']);
     db = await new DataSource(dataSourceOptions(url.toString())).initialize();
   });
 
@@ -42,6 +42,23 @@ describe('migrations (real Postgres)', () => {
     const names = tables.map((t) => t.tablename);
     for (const meta of db.entityMetadatas) expect(names).toContain(meta.tableName);
     expect(await db.showMigrations()).toBe(false);
+  });
+
+  it('gives existing masters empty keyframes at version 1 and tracks one plane per seed set', async () => {
+    const [{ id }] = await db.query("INSERT INTO campaign (name) VALUES ('k') RETURNING id");
+    const [m] = await db.query(
+      `INSERT INTO master_shot (campaign_id, filename, storage_key, sha256, size_bytes, width, height, fps_fraction, fps, frame_count, duration_s, has_audio, codec, is_current)
+       VALUES ($1, 'm.mp4', 'masters/k.mp4', 'k', 1, 2, 2, '25/1', 25, 1, 0.04, false, 'h264', false) RETURNING keyframes, keyframes_version`,
+      [id],
+    );
+    expect(m).toEqual({ keyframes: [], keyframes_version: 1 });
+    const [a] = await db.query(`INSERT INTO analysis (master_sha256, analyser_version, status) VALUES ('k', 'a0.3', 'queued') RETURNING id`);
+    const plane = (hash: string) =>
+      db.query(`INSERT INTO plane_track (analysis_id, plane, seeds_hash, seeds, status) VALUES ($1, 'front', $2, '[]', 'waiting')`, [a.id, hash]);
+    await plane('h1');
+    await plane('h2');
+    await expect(plane('h1')).rejects.toThrow(/duplicate key/);
+    await expect(db.query(`UPDATE plane_track SET status = 'lost' WHERE seeds_hash = 'h1'`)).rejects.toThrow(/check constraint/);
   });
 
   it('allows one current master per campaign and keeps superseded ones', async () => {
@@ -82,8 +99,13 @@ describe('migrations (real Postgres)', () => {
     ).rejects.toThrow(/check constraint/);
   });
 
-  it('refuses to revert the matrix migration rather than lose data', async () => {
+  it('reverts the analysis-stages migration, but refuses to revert the matrix migration rather than lose data', async () => {
+    await db.undoLastMigration();
+    const tables: Array<{ tablename: string }> = await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    expect(tables.map((t) => t.tablename)).not.toContain('plane_track');
     await expect(db.undoLastMigration()).rejects.toThrow(/cannot be reverted/);
+    expect(await db.showMigrations()).toBe(true);
+    await db.runMigrations();
     expect(await db.showMigrations()).toBe(false);
   });
 });

@@ -166,7 +166,8 @@ export async function computeMattes(
     await writer.close();
   } catch (e) {
     writer.abort();
-    throw e;
+    // An abort kills ffmpeg under the pipe; report the abort, not the broken pipe it caused.
+    throw o.signal?.aborted ? o.signal.reason : e;
   } finally {
     for (const rec of seg) release(rec);
     if (loose) release(loose);
@@ -202,25 +203,27 @@ export async function computeMattesPerFrame(
     await writer.close();
   } catch (e) {
     writer.abort();
-    throw e;
+    // An abort kills ffmpeg under the pipe; report the abort, not the broken pipe it caused.
+    throw o.signal?.aborted ? o.signal.reason : e;
   }
   const all = Array.from({ length: n }, (_, k) => k);
   return { stride: 1, keyframes: all, reruns: [], confidence: all.map(() => 1), motion: all.map(() => 0), provider: matter.provider };
 }
 
 /**
- * The writer waits for its pipe to drain, and a pipe whose ffmpeg was killed by
- * the abort never drains: the abort has to end the wait itself.
+ * Ends a wait on the writer as soon as the job is aborted, and makes the abort
+ * (not the broken pipe it causes when ffmpeg is killed) the reason reported.
  */
 async function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
+  // Handled before anything can throw: opencv.js turns any unhandled rejection into a process abort.
+  work.catch(() => undefined);
   signal.throwIfAborted();
   let onAbort = () => undefined as void;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  work.catch(() => undefined);
   try {
     return await Promise.race([work, aborted]);
   } finally {
