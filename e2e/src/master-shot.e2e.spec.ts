@@ -55,10 +55,12 @@ describe('master shot page: analysis, frame-accurate scrubbing, matte, camera pa
     // Progress arrives over the campaign's event stream; the page never reloads.
     await page.getByTestId('analysis-state').filter({ hasText: 'Analysed' }).waitFor({ timeout: 180_000 });
     await expect(page.getByTestId('matting').textContent()).resolves.toMatch(/chroma/i);
+    // A flat key wall has nothing to track: the page says so instead of claiming a measurement.
+    await expect(page.getByTestId('camera-motion').textContent()).resolves.toMatch(/not measurable/);
 
     const master = await api<MasterShotView>('GET', `/campaigns/${campaign.id}/master`);
     const a = master.analysis!;
-    expect(a).toMatchObject({ status: 'done', mattingMode: 'chroma', executionProvider: null });
+    expect(a).toMatchObject({ status: 'done', mattingMode: 'chroma', executionProvider: null, cameraMotionMeasured: 0 });
     const camera = await api<CameraMotionTrack>('GET', a.cameraMotionUrl!.replace(/^\/api/, ''));
     expect(camera.frames).toHaveLength(a.frameCount!);
 

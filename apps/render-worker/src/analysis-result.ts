@@ -16,4 +16,6 @@ export interface AnalysisResult extends Record<string, unknown> {
   cameraMotionKey: string;
   colourStatsKey: string;
   matting: ShotAnalysis['matting'];
+  /** Share of frames whose camera motion was measured with confidence ≥ 0.4. */
+  cameraMotionMeasured: number;
 }

@@ -114,7 +114,8 @@ async function masterAnalysisJob(deps: WorkerDeps, job: AnalyzeJob, analysisId: 
       await deps.store.putFile(keys.matteKey, mattePath, 'video/x-matroska');
       await deps.store.putFile(keys.cameraMotionKey, cameraPath, 'application/json');
       await deps.store.putFile(keys.colourStatsKey, statsPath, 'application/json');
-      result = { master: probe, colour, mezzanine: mz, frameCount: frames, ...keys, sprite: layout, matting: vision.matting };
+      const measured = vision.cameraMotion.frames.filter((f) => f.confidence >= 0.4).length / Math.max(1, vision.cameraMotion.frames.length);
+      result = { master: probe, colour, mezzanine: mz, frameCount: frames, ...keys, sprite: layout, matting: vision.matting, cameraMotionMeasured: measured };
     } finally {
       await rm(work, { recursive: true, force: true });
     }

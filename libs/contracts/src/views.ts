@@ -27,6 +27,8 @@ export interface AnalysisView {
   matteKeyframes: number[] | null;
   matteStride: number | null;
   cameraMotionUrl: string | null;
+  /** Share of frames whose camera motion could be measured (confidence ≥ 0.4); a flat key wall gives 0. */
+  cameraMotionMeasured: number | null;
   colourStatsUrl: string | null;
   /** Label planes tracked from the master's `label-quad` keyframes, one entry per plane. */
   planes: PlaneTrackView[];

@@ -84,6 +84,7 @@ export function toAnalysisView(a: AnalysisEntity, planes: PlaneTrackView[] = [])
     matteKeyframes: matting?.keyframes ?? null,
     matteStride: matting?.stride ?? null,
     cameraMotionUrl: key('cameraMotionKey'),
+    cameraMotionMeasured: done && typeof r.cameraMotionMeasured === 'number' ? r.cameraMotionMeasured : null,
     colourStatsUrl: key('colourStatsKey'),
     planes,
   };

@@ -1,5 +1,5 @@
 import type { AnalysisView, MasterShotView } from '@shotmatrix/contracts';
-import { mattingSummary, planeStatusText, progressPercent, shotGeometry, statusLine } from './analysis-text';
+import { cameraMotionSummary, mattingSummary, planeStatusText, progressPercent, shotGeometry, statusLine } from './analysis-text';
 
 const analysis = (over: Partial<AnalysisView> = {}): AnalysisView => ({
   status: 'done',
@@ -18,6 +18,7 @@ const analysis = (over: Partial<AnalysisView> = {}): AnalysisView => ({
   matteKeyframes: [0, 8, 16],
   matteStride: 8,
   cameraMotionUrl: null,
+  cameraMotionMeasured: null,
   colourStatsUrl: null,
   planes: [],
   ...over,
@@ -30,6 +31,14 @@ describe('mattingSummary', () => {
     expect(mattingSummary(analysis({ mattingMode: 'chroma', executionProvider: null }))).toBe('chroma key');
     expect(mattingSummary(analysis({ mattingMode: null }))).toBeNull();
     expect(mattingSummary(null)).toBeNull();
+  });
+});
+
+describe('cameraMotionSummary', () => {
+  it('says when the background gave nothing to follow rather than claiming a measurement', () => {
+    expect(cameraMotionSummary(analysis())).toBe('—');
+    expect(cameraMotionSummary(analysis({ cameraMotionUrl: '/m.json', cameraMotionMeasured: 0.934 }))).toBe('measured on 93% of frames');
+    expect(cameraMotionSummary(analysis({ cameraMotionUrl: '/m.json', cameraMotionMeasured: 0 }))).toMatch(/^not measurable/);
   });
 });
 

@@ -11,6 +11,15 @@ export function mattingSummary(a: AnalysisView | null | undefined): string | nul
   return parts.join(', ');
 }
 
+/** Whether the camera's motion could be followed: a flat key wall has nothing to track. */
+export function cameraMotionSummary(a: AnalysisView | null | undefined): string {
+  if (!a?.cameraMotionUrl) return '—';
+  const m = a.cameraMotionMeasured;
+  if (m === null) return 'measured';
+  if (m < 0.05) return 'not measurable: the background has no texture to follow (treated as a locked-off camera)';
+  return `measured on ${Math.round(m * 100)}% of frames`;
+}
+
 /** Whole percent of a 0…1 progress, never past 100. */
 export function progressPercent(progress: number | null | undefined): number {
   if (progress == null || !Number.isFinite(progress)) return 0;

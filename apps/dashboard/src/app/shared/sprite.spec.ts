@@ -31,6 +31,7 @@ describe('analysisLabel', () => {
     matteKeyframes: null,
     matteStride: null,
     cameraMotionUrl: null,
+    cameraMotionMeasured: null,
     colourStatsUrl: null,
     planes: [],
   };

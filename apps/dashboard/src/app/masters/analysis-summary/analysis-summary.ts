@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { MasterShotView } from '@shotmatrix/contracts';
 import { formatCount, formatFps, formatSeconds } from '../../shared/format';
-import { mattingSummary, planeStatusText, progressPercent, statusLine } from '../analysis-text';
+import { cameraMotionSummary, mattingSummary, planeStatusText, progressPercent, statusLine } from '../analysis-text';
 
 /** The master's facts and where its analysis stands (live from the campaign's event stream). */
 @Component({
@@ -16,6 +16,7 @@ export class AnalysisSummary {
   protected readonly analysis = computed(() => this.master().analysis);
   protected readonly status = computed(() => statusLine(this.analysis()));
   protected readonly matting = computed(() => mattingSummary(this.analysis()));
+  protected readonly cameraMotion = computed(() => cameraMotionSummary(this.analysis()));
   protected readonly percent = computed(() => progressPercent(this.analysis()?.progress));
   protected readonly planes = computed(() => {
     const a = this.analysis();
