@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, SHARED_MEDIA } from '@shotmatrix/testing';
+import { launchChromium } from './browser';
 import { startStack, type RunningStack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts/e2e');
@@ -16,21 +17,7 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     stack = await startStack();
-    // playwright-core gives every launch a fresh temporary profile of its own.
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('pageerror', (e) => stack.logs.push(`[page] ${e.message}`));
   });

@@ -1,8 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { CameraMotionTrack, CampaignView, MasterShotView, PlaneTrack } from '@shotmatrix/contracts';
 import { REPO_ROOT, SHARED_MEDIA } from '@shotmatrix/testing';
+import { launchChromium } from './browser';
 import { startStack, type RunningStack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts/e2e');
@@ -17,11 +18,7 @@ describe('master shot page: analysis, frame-accurate scrubbing, matte, camera pa
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('pageerror', (e) => stack.logs.push(`[page] ${e.message}`));
   });
