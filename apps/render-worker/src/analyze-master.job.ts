@@ -49,13 +49,19 @@ async function masterAnalysisJob(deps: WorkerDeps, job: AnalyzeJob, analysisId: 
   if (!analysis || analysis.status === 'done' || analysis.status === 'failed') return;
   const sha = analysis.masterSha256;
   let lastReport = 0;
+  // Progress is best effort and never rejects: it is fired without await from inside the analysis, and
+  // opencv.js (loaded in this process) aborts the whole process on an unhandled rejection.
   const report = async (stage: string, progress: number, force = false) => {
     const now = Date.now();
     if (!force && now - lastReport < PROGRESS_EVERY_MS) return;
     lastReport = now;
-    await db.getRepository(AnalysisEntity).update({ id: analysis.id }, { stage, progress: Math.max(0, Math.min(1, progress)) });
-    await job.updateProgress({ stage, progress }).catch(() => undefined);
-    await announce(deps, sha).catch(() => undefined);
+    try {
+      await db.getRepository(AnalysisEntity).update({ id: analysis.id }, { stage, progress: Math.max(0, Math.min(1, progress)) });
+      await job.updateProgress({ stage, progress });
+      await announce(deps, sha);
+    } catch (e) {
+      console.warn(`[analyze] progress of ${sha.slice(0, 12)} not recorded: ${(e as Error).message}`);
+    }
   };
   await db.getRepository(AnalysisEntity).update({ id: analysis.id }, { status: 'running' });
   try {
@@ -182,12 +188,14 @@ async function planeTrackJob(deps: WorkerDeps, job: AnalyzeJob, planeTrackId: st
       const mezzanine = path.join(work, 'mezzanine.mp4');
       await deps.store.getToFile(r.mezzanineKey, mezzanine);
       const cv = await loadOpenCv();
-      const size = workSize(r.mezzanine.width, r.mezzanine.height);
+      // Labels are small: track at up to 960 px on the long side (twice the motion work size), never upscaled.
+      const half = workSize(r.mezzanine.width, r.mezzanine.height);
+      const size = 2 * half.width <= r.mezzanine.width ? { width: 2 * half.width, height: 2 * half.height } : { width: r.mezzanine.width, height: r.mezzanine.height };
       const out = await trackPlane(
         cv,
         deps.tools,
         mezzanine,
-        { width: r.mezzanine.width, height: r.mezzanine.height, frameCount: r.frameCount, workWidth: size.width * 2, workHeight: size.height * 2 },
+        { width: r.mezzanine.width, height: r.mezzanine.height, frameCount: r.frameCount, workWidth: size.width, workHeight: size.height },
         track.plane,
         track.seeds as Array<{ frame: number; quad: Quad }>,
         { signal },
