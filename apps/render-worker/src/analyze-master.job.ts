@@ -146,26 +146,44 @@ async function masterAnalysisJob(deps: WorkerDeps, job: AnalyzeJob, analysisId: 
     const deterministic = isDeterministic(e);
     if (deterministic || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       const reason = describeError(e);
-      const failed = await db.transaction(async (tx) => {
-        await tx.query(`UPDATE analysis SET status = 'failed', error = $2, stage = NULL, progress = NULL, updated_at = now() WHERE id = $1`, [analysis.id, reason]);
-        await tx.query(`UPDATE plane_track SET status = 'failed', error = $2, updated_at = now() WHERE analysis_id = $1 AND status = 'waiting'`, [
-          analysis.id,
-          `analysis of the master failed: ${reason}`,
-        ]);
-        const [rows] = await tx.query(
-          `UPDATE render SET status = 'failed', error = $2, updated_at = now() WHERE analysis_id = $1 AND status = 'waiting' RETURNING render_key`,
-          [analysis.id, `analysis of the master failed: ${reason}`],
-        );
-        return (rows as Array<{ render_key: string }>).map((r) => r.render_key);
-      });
-      await announce(deps, sha).catch(() => undefined);
-      for (const k of failed) await publish(deps, k);
+      await failAnalysis(deps, analysis.id, reason);
       if (deterministic) throw new UnrecoverableError(reason);
     } else {
       await db.getRepository(AnalysisEntity).update({ id: analysis.id }, { status: 'queued', stage: null, progress: null });
     }
     throw e;
   }
+}
+
+/**
+ * Marks an analysis failed with the reason and fails what waited for it
+ * (renders, label planes), once: an analysis already done or failed is left
+ * as it is. Called by the handler on its last attempt, and by the worker when
+ * a job failed without the handler running at all (a sandboxed processor that
+ * could not load), so renders never wait for an analysis that will not come.
+ */
+export async function failAnalysis(deps: Pick<WorkerDeps, 'db' | 'publisher' | 'config'>, analysisId: string, reason: string): Promise<boolean> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const [marked]: [Array<{ master_sha256: string }>, number] = await tx.query(
+      `UPDATE analysis SET status = 'failed', error = $2, stage = NULL, progress = NULL, updated_at = now()
+       WHERE id = $1 AND status NOT IN ('done', 'failed') RETURNING master_sha256`,
+      [analysisId, reason],
+    );
+    if (!marked.length) return null;
+    await tx.query(`UPDATE plane_track SET status = 'failed', error = $2, updated_at = now() WHERE analysis_id = $1 AND status = 'waiting'`, [
+      analysisId,
+      `analysis of the master failed: ${reason}`,
+    ]);
+    const [rows]: [Array<{ render_key: string }>, number] = await tx.query(
+      `UPDATE render SET status = 'failed', error = $2, updated_at = now() WHERE analysis_id = $1 AND status = 'waiting' RETURNING render_key`,
+      [analysisId, `analysis of the master failed: ${reason}`],
+    );
+    return { sha: marked[0].master_sha256, renders: rows.map((r) => r.render_key) };
+  });
+  if (!outcome) return false;
+  await announce(deps, outcome.sha).catch(() => undefined);
+  for (const k of outcome.renders) await publish(deps, k).catch(() => undefined);
+  return true;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@shotmatrix/config';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { createJobWorker, createQueues, createRedis, createSandboxedWorker } from '@shotmatrix/queue';
+import { failAnalysesOnLastAttempt } from './analyze-failures';
 import { renderJob } from './render-variant.job';
 import { createWorkerDeps } from './worker-deps';
 
@@ -22,10 +23,9 @@ async function main(): Promise<void> {
   const opts = { connection, prefix: config.queuePrefix, concurrency: config.render.concurrency };
   // One handler per queue, wired here and nowhere else. Analysis (ONNX, opencv.js) is sandboxed;
   // renders spend their time in ffmpeg child processes already.
-  const workers = [
-    createSandboxedWorker('analyze', { ...opts, concurrency: 1 }, ANALYZE_PROCESSOR),
-    createJobWorker('render', opts, (job, signal) => renderJob(deps, job, signal)),
-  ];
+  const analyze = createSandboxedWorker('analyze', { ...opts, concurrency: 1 }, ANALYZE_PROCESSOR);
+  failAnalysesOnLastAttempt(analyze, deps);
+  const workers = [analyze, createJobWorker('render', opts, (job, signal) => renderJob(deps, job, signal))];
   for (const w of workers) {
     w.on('failed', (job, err) => console.error(`[${w.name}] job ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
     w.on('completed', (job) => console.log(`[${w.name}] job ${job.id} done`));
