@@ -28,9 +28,13 @@ export default [
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config'] },
             // Vision (ONNX sessions, motion and plane tracking) works on frames the media adapter decodes.
             { sourceTag: 'type:vision', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter'] },
+            // The compositor turns a variant's plan into one ffmpeg graph; its integration specs read frames through vision.
+            // QC measures renders against the master with the same frame tools; the compositor's own specs use it.
+            { sourceTag: 'type:qc', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter', 'type:vision'] },
+            { sourceTag: 'type:compositor', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter', 'type:vision', 'type:qc'] },
             {
               sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:data', 'type:adapter', 'type:vision', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:data', 'type:adapter', 'type:vision', 'type:compositor', 'type:qc', 'type:testing'],
             },
             {
               sourceTag: 'type:testing',
@@ -45,6 +49,8 @@ export default [
                 'type:data',
                 'type:adapter',
                 'type:vision',
+                'type:compositor',
+                'type:qc',
                 'type:service',
                 'type:testing',
               ],
@@ -52,7 +58,7 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:config'] },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter', 'type:vision'],
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:config', 'type:adapter', 'type:vision', 'type:compositor', 'type:qc'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dashboard'] },

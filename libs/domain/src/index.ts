@@ -3,3 +3,4 @@ export * from './matrix';
 export * from './render-key';
 export * from './layout';
 export * from './keyframes';
+export * from './homography';

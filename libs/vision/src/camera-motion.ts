@@ -1,40 +1,10 @@
 import type { CameraMotionFrame, CameraMotionTrack } from '@shotmatrix/contracts';
+import { applyH, IDENTITY, inv3, mul3, normalise3, type Mat3 } from '@shotmatrix/domain';
 import type { Cv } from './opencv';
 
 type CvMat = InstanceType<Cv['Mat']>;
 
-/** A row-major 3×3 homography. */
-export type Mat3 = number[];
-
-export const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-
-export function mul3(a: Mat3, b: Mat3): Mat3 {
-  const r = new Array<number>(9);
-  for (let i = 0; i < 3; i++) {
-    for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
-  }
-  return r;
-}
-
-export function inv3(m: Mat3): Mat3 | null {
-  const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h;
-  const B = -(d * i - f * g);
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) return null;
-  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det);
-}
-
-export function applyH(h: Mat3, x: number, y: number): [number, number] {
-  const w = h[6] * x + h[7] * y + h[8];
-  return [(h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w];
-}
-
-/** Scales so h[8] = 1, the form homographies are stored and compared in. */
-export function normalise3(h: Mat3): Mat3 {
-  return Math.abs(h[8]) > 1e-12 ? h.map((v) => v / h[8]) : h;
-}
+export { applyH, IDENTITY, inv3, mul3, normalise3, type Mat3 } from '@shotmatrix/domain';
 
 /**
  * The map from opencv pixel coordinates at work size (pixel centres on

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { PlaneTrack, Quad } from '@shotmatrix/contracts';
 import { readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { mul3, type Mat3 } from './camera-motion';
+import { mul3, type Mat3 } from '@shotmatrix/domain';
 import { loadOpenCv, type Cv } from './opencv';
 import { checkPlaneSeeds, PlaneSeedError, trackPlane } from './plane-tracker';
 

@@ -1,0 +1,91 @@
+import { IDENTITY, type Mat3 } from '@shotmatrix/domain';
+import { buildCompositeArgs, escapePath } from './composite-args';
+import type { CompositePlan } from './composite-plan';
+import { planPlateView } from './plate-view';
+
+const frame = { width: 1920, height: 1080 };
+const N = 50;
+const pan = (t: number): Mat3 => [1, 0, -2 * t, 0, 1, 0, 0, 0, 1];
+
+function plan(over: Partial<CompositePlan> = {}, motion: Mat3[] = Array.from({ length: N }, () => IDENTITY)): CompositePlan {
+  return {
+    master: { path: '/w/master.mkv', ...frame, fpsFraction: '25/1', frameCount: N, hasAudio: true },
+    environment: {
+      mattePath: '/w/matte.mkv',
+      plate: { kind: 'image', path: '/w/plate.jpg', width: 3840, height: 2160 },
+      view: planPlateView({ width: 3840, height: 2160 }, frame, motion),
+      motion,
+      chokePx: 1,
+      featherPx: 3,
+      lightWrap: 0,
+      effects: [],
+    },
+    grade: null,
+    structureAdherence: 1,
+    harmonise: null,
+    layers: [{ path: '/w/label.png', x: 96, y: 800, from: 0, to: N - 1 }],
+    outputs: [{ kind: 'master', path: '/w/out.mp4' }],
+    encode: { crf: 20, preset: 'veryfast' },
+    thumbnail: { path: '/w/thumb.jpg', width: 480, frame: 25 },
+    ...over,
+  };
+}
+
+describe('buildCompositeArgs', () => {
+  it('reads every input through the file protocol only and the graph from its script', () => {
+    const { args } = buildCompositeArgs(plan(), '/w/graph.txt');
+    const inputs = args.flatMap((a, i) => (a === '-i' ? [args[i + 1]] : []));
+    expect(inputs).toEqual(['/w/master.mkv', '/w/matte.mkv', '/w/plate.jpg', '/w/label.png']);
+    for (let i = 0; i < args.length; i++) if (args[i] === '-i') expect(args.slice(i - 2, i)).toEqual(['-protocol_whitelist', 'file']);
+    expect(args).toContain('-filter_complex_script');
+    expect(args.at(-1)).toBe('/w/thumb.jpg');
+  });
+
+  it.each<[string, Partial<CompositePlan>, Mat3[] | undefined, RegExp[], RegExp[]]>([
+    ['a locked-off plate: one graded frame looped, no warp', {}, undefined, [/loop=loop=49:size=1/, /setpts=N\*1\/25\/TB/], [/perspective/]],
+    ['a moving camera: the plate is warped per frame', {}, Array.from({ length: N }, (_, t) => pan(t)), [/perspective=x0=.*:sense=destination:eval=frame/], []],
+    ['s = 1: the subject passes untouched', {}, undefined, [/\[0:v\]null\[subject/], [/lutyuv/]],
+    ['choke and feather shape the matte', {}, undefined, [/format=gray,erosion,gblur=sigma=1\[alpha\]/], []],
+    [
+      'grade: plate at its amount, subject by frame amount × (1 − s)',
+      { grade: { lutPath: '/w/warm.cube', plateAmount: 1, frameAmount: 0.5 }, structureAdherence: 0.5 },
+      undefined,
+      [/lut3d=file='\/w\/warm.cube'/, /all_opacity=0.25\b/, /all_opacity=0.5\b/],
+      [],
+    ],
+    ['s = 1 keeps the subject out of the frame grade', { grade: { lutPath: '/w/warm.cube', plateAmount: 0, frameAmount: 1 } }, undefined, [], [/all_opacity/]],
+    ['layers are timed by frame number', { layers: [{ path: '/w/super.png', x: 0, y: 0, from: 10, to: 40 }] }, undefined, [/enable='between\(n\\,10\\,40\)'/], []],
+  ])('%s', (_name, over, motion, want, not) => {
+    const { graph } = buildCompositeArgs(plan(over, motion), '/g');
+    for (const w of want) expect(graph).toMatch(w);
+    for (const n of not) expect(graph).not.toMatch(n);
+  });
+
+  it('writes every deliverable from one split', () => {
+    const { graph, args } = buildCompositeArgs(
+      plan({ outputs: (['draft', 'master', 'prores', 'hdr10', 'exr'] as const).map((kind) => ({ kind, path: `/w/${kind}` })) }),
+      '/g',
+    );
+    expect(graph).toMatch(/split=6\[out0\]\[out1\]\[out2\]\[out3\]\[out4\]\[thumbSrc\]/);
+    expect(graph).toMatch(/\[out0\]scale=960:540/);
+    expect(graph).toMatch(/zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv:npl=203/);
+    expect(args.join(' ')).toMatch(/-c:v prores_ks -profile:v 3/);
+    expect(args.join(' ')).toMatch(/-c:v exr -format half/);
+    // EXR frames carry no audio.
+    const exrAt = args.indexOf('/w/exr');
+    expect(args.slice(args.lastIndexOf('[v4]', exrAt), exrAt)).not.toContain('0:a?');
+  });
+
+  it.each<[string, Partial<CompositePlan>, string]>([
+    ['no outputs', { outputs: [] }, 'at least one output'],
+    ['a bad rate', { master: { path: 'm', ...frame, fpsFraction: '0/0', frameCount: N, hasAudio: false } }, 'is not a fraction'],
+    ['s out of range', { structureAdherence: 2 }, 'structure adherence'],
+    ['a layer ending before it starts', { layers: [{ path: 'l.png', x: 0, y: 0, from: 5, to: 2 }] }, 'has frames 5…2'],
+  ])('refuses %s', (_n, over, msg) => expect(() => buildCompositeArgs(plan(over), '/g')).toThrow(msg));
+
+  it('refuses camera motion of another length than the master', () => {
+    expect(() => buildCompositeArgs(plan({}, [IDENTITY]), '/g')).toThrow('camera motion has 1 frames, the master 50');
+  });
+
+  it('escapes paths for the filtergraph', () => expect(escapePath("/a b/it's:x.cube")).toBe("'/a b/it'\\\\''s\\:x.cube'"));
+});

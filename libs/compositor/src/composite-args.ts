@@ -1,0 +1,186 @@
+import { frameExpr } from './frame-expr';
+import { lutyuvFilter } from './harmonise';
+import type { CompositePlan, Grade, StillLayer } from './composite-plan';
+import { plateMoves } from './composite-plan';
+import { outputStage } from './outputs';
+import { perspectiveCorners } from './plate-view';
+
+/** Corner paths are followed to within this many pixels once reduced to straight segments. */
+export const CORNER_TOLERANCE_PX = 0.02;
+
+export interface CompositeCommand {
+  /** ffmpeg arguments; the graph is read from `graphPath` (it can be long). */
+  args: string[];
+  /** The filtergraph to write to `graphPath` before running. */
+  graph: string;
+}
+
+const input = (p: string, pre: string[] = []) => [...pre, '-protocol_whitelist', 'file', '-i', p];
+
+/**
+ * One ffmpeg pass per variant: the master is decoded once and drives the
+ * timeline (one output frame per master frame); the plate is prepared once
+ * (crop, scale, grade) and, when the camera moved, warped per frame by
+ * `perspective`, whose corners follow expressions in the frame number because
+ * ffmpeg 5.1 cannot send it commands; every deliverable and the thumbnail are
+ * encoded from the same composited frames.
+ */
+export function buildCompositeArgs(plan: CompositePlan, graphPath: string): CompositeCommand {
+  assertPlan(plan);
+  const { master, environment: env } = plan;
+  const W = master.width;
+  const H = master.height;
+  const [num, den] = master.fpsFraction.split('/').map(Number);
+  const restamp = `setpts=N*${den ?? 1}/${num}/TB`;
+  const args = input(master.path);
+  const g: string[] = [];
+  let nextInput = 1;
+  let label = 0;
+  const fresh = (name: string) => `${name}${label++}`;
+
+  let picture: string;
+  const s = plan.structureAdherence;
+  const subjectGradeAmount = plan.grade ? plan.grade.frameAmount * (1 - s) : 0;
+
+  if (env) {
+    const matteIn = nextInput++;
+    args.push(...input(env.mattePath));
+    const plateIn = nextInput++;
+    args.push(...input(env.plate.path, env.plate.kind === 'video' ? ['-stream_loop', '-1'] : []));
+
+    // Matte: choke by eroding, feather by blurring; gblur's sigma is about a third of the visible falloff.
+    const matteChain = ['format=gray', ...Array.from({ length: Math.round(env.chokePx) }, () => 'erosion')];
+    if (env.featherPx > 0) matteChain.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
+    const alpha = env.lightWrap > 0 ? 'alphaSrc' : 'alpha';
+    g.push(`[${matteIn}:v]${matteChain.join(',')}[${alpha}]`);
+
+    // Plate: the planned crop at frame size, graded once for a still, then one copy per master frame.
+    const c = env.view.crop;
+    const prep = ['format=gbrp', `crop=${c.width}:${c.height}:${c.x}:${c.y}:exact=1`, `scale=${W}:${H}:flags=bicubic`, 'setsar=1'];
+    const plateGrades: Grade[] = [];
+    if (plan.grade?.plateAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.plateAmount });
+    if (plan.grade?.frameAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount });
+    let plate = fresh('plate');
+    g.push(`[${plateIn}:v]${prep.join(',')}[${plate}]`);
+    for (const grade of plateGrades) plate = gradeChain(g, plate, grade, fresh);
+    const timed = fresh('plate');
+    const repeat = env.plate.kind === 'image' ? `loop=loop=${master.frameCount - 1}:size=1:start=0,` : `trim=end_frame=${master.frameCount},`;
+    g.push(`[${plate}]format=yuv420p,${repeat}${restamp}[${timed}]`);
+    plate = timed;
+    if (plateMoves(env)) {
+      const corners = env.motion.map((h) => perspectiveCorners(env.view, { width: W, height: H }, h));
+      const coord = (k: number, axis: 0 | 1) =>
+        frameExpr(
+          corners.map((cs) => cs[k][axis]),
+          { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX },
+        );
+      const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
+      const moved = fresh('plate');
+      g.push(`[${plate}]perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${moved}]`);
+      plate = moved;
+    }
+    for (const fx of env.effects) plate = overlayStill(g, args, plate, fx, nextInput++, fresh);
+
+    // Subject: the master's own pixels, moved toward the plate by (1 − s), cut out by the matte.
+    let subject = fresh('subject');
+    g.push(`[0:v]${plan.harmonise ? lutyuvFilter(plan.harmonise) : 'null'}[${subject}]`);
+    if (subjectGradeAmount > 0) subject = gradeChain(g, subject, { lutPath: plan.grade!.lutPath, amount: subjectGradeAmount }, fresh);
+
+    if (env.lightWrap > 0) {
+      // Light wrap: a blurred copy of the plate shows through the subject's edge, strongest just inside it.
+      const r = Math.max(2, Math.round(Math.min(W, H) / 100));
+      g.push(`[alphaSrc]split=2[alpha][alphaW]`);
+      g.push(`[${plate}]split=2[plateBase][plateWrap]`);
+      g.push(`[alphaW]split=2[aIn][aOut]`);
+      g.push(`[aOut]negate,gblur=sigma=${r}[aEdge]`);
+      g.push(`[aIn][aEdge]blend=all_mode=multiply,lut=y=val*${num3(env.lightWrap)}[wrapA]`);
+      g.push(`[plateWrap]gblur=sigma=${r}[plateBlur]`);
+      g.push(`[plateBlur][wrapA]alphamerge[wrap]`);
+      plate = 'plateBase';
+    }
+    const cut = fresh('cut');
+    g.push(`[${subject}]format=yuva420p[${cut}s];[${cut}s][alpha]alphamerge[${cut}]`);
+    picture = fresh('comp');
+    g.push(`[${plate}][${cut}]overlay=0:0:format=yuv420:eof_action=pass[${picture}]`);
+    if (env.lightWrap > 0) {
+      const wrapped = fresh('comp');
+      g.push(`[${picture}][wrap]overlay=0:0:format=yuv420[${wrapped}]`);
+      picture = wrapped;
+    }
+  } else {
+    picture = fresh('comp');
+    g.push(`[0:v]null[${picture}]`);
+    // No matte to tell subject from surroundings: the whole frame takes the grade, as the subject would, by 1 − s.
+    if (subjectGradeAmount > 0) picture = gradeChain(g, picture, { lutPath: plan.grade!.lutPath, amount: subjectGradeAmount }, fresh);
+  }
+
+  for (const layer of plan.layers) picture = overlayStill(g, args, picture, layer, nextInput++, fresh);
+
+  const outs = plan.outputs.map((o) => ({ o, stage: outputStage(o, { width: W, height: H }, plan.encode, master.hasAudio) }));
+  const splits = outs.map((_, i) => `out${i}`);
+  g.push(`[${picture}]split=${outs.length + 1}${splits.map((l) => `[${l}]`).join('')}[thumbSrc]`);
+  outs.forEach(({ stage }, i) => g.push(`[out${i}]${stage.filters.join(',')}[v${i}]`));
+  const tf = Math.min(Math.max(0, Math.round(plan.thumbnail.frame)), master.frameCount - 1);
+  g.push(`[thumbSrc]select=eq(n\\,${tf}),scale=${even(plan.thumbnail.width)}:-2,format=yuvj420p[thumb]`);
+
+  args.push('-filter_complex_script', graphPath);
+  outs.forEach(({ o, stage }, i) => {
+    const audio = master.hasAudio && o.kind !== 'exr' ? ['-map', '0:a?'] : [];
+    args.push('-map', `[v${i}]`, ...audio, '-fps_mode', 'passthrough', ...stage.args, o.path);
+  });
+  args.push('-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', plan.thumbnail.path);
+  return { args, graph: g.join(';\n') };
+}
+
+/** `amount` of a LUT: the graded copy laid over the original at that opacity (lut3d works in RGB). */
+function gradeChain(g: string[], from: string, grade: Grade, fresh: (n: string) => string): string {
+  const a = fresh('g');
+  const out = fresh('graded');
+  const lut = `lut3d=file=${escapePath(grade.lutPath)}:interp=tetrahedral`;
+  if (grade.amount >= 1) {
+    g.push(`[${from}]format=gbrp,${lut}[${out}]`);
+  } else {
+    g.push(`[${from}]format=gbrp,split=2[${a}o][${a}i]`, `[${a}i]${lut}[${a}l]`, `[${a}l][${a}o]blend=all_mode=normal:all_opacity=${num3(grade.amount)}[${out}]`);
+  }
+  return out;
+}
+
+function overlayStill(g: string[], args: string[], under: string, layer: StillLayer, index: number, fresh: (n: string) => string): string {
+  args.push(...input(layer.path));
+  const out = fresh('layer');
+  g.push(`[${under}][${index}:v]overlay=${Math.round(layer.x)}:${Math.round(layer.y)}:format=auto:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
+  return out;
+}
+
+/** Filtergraph escaping for a file path inside an option value. */
+export function escapePath(p: string): string {
+  return `'${p.replace(/\\/g, '\\\\').replace(/'/g, "'\\\\''").replace(/:/g, '\\:')}'`;
+}
+
+const num3 = (v: number) => (Math.round(v * 1000) / 1000).toString();
+const even = (n: number) => Math.max(2, 2 * Math.floor(n / 2));
+
+function assertPlan(plan: CompositePlan): void {
+  const problems: string[] = [];
+  const { master, environment: env } = plan;
+  if (!(master.width >= 2 && master.height >= 2)) problems.push('master size must be at least 2×2');
+  if (!(master.frameCount >= 1)) problems.push('master must have at least one frame');
+  if (!/^\d+\/\d+$/.test(master.fpsFraction) || master.fpsFraction.startsWith('0')) problems.push(`master rate "${master.fpsFraction}" is not a fraction like 25/1`);
+  if (!plan.outputs.length) problems.push('at least one output is needed');
+  if (!(plan.structureAdherence >= 0 && plan.structureAdherence <= 1)) problems.push('structure adherence must be in 0…1');
+  if (plan.grade && ![plan.grade.plateAmount, plan.grade.frameAmount].every((a) => a >= 0 && a <= 1)) problems.push('grade amounts must be in 0…1');
+  if (env) {
+    if (env.motion.length && env.motion.length !== master.frameCount) {
+      problems.push(`camera motion has ${env.motion.length} frames, the master ${master.frameCount}`);
+    }
+    if (!(env.chokePx >= 0 && env.chokePx <= 20)) problems.push('choke must be 0…20 px');
+    if (!(env.featherPx >= 0 && env.featherPx <= 50)) problems.push('feather must be 0…50 px');
+    if (!(env.lightWrap >= 0 && env.lightWrap <= 1)) problems.push('light wrap must be in 0…1');
+  }
+  for (const l of [...plan.layers, ...(env?.effects ?? [])]) {
+    if (!(l.from >= 0 && l.to >= l.from)) problems.push(`layer ${l.path} has frames ${l.from}…${l.to}`);
+  }
+  const kinds = plan.outputs.map((o) => o.kind);
+  if (new Set(kinds).size !== kinds.length) problems.push('each output kind may appear once');
+  if (problems.length) throw new Error(`invalid composite plan: ${problems.join('; ')}`);
+}

@@ -1,0 +1,74 @@
+import { cornerDisplacement, type Mat3 } from '@shotmatrix/domain';
+import type { YuvAffine } from './harmonise';
+import type { OutputSpec, EncodeSettings } from './outputs';
+import type { PlateView } from './plate-view';
+
+export interface MasterInput {
+  path: string;
+  width: number;
+  height: number;
+  /** Exact rate as ffprobe gives it ("25/1", "30000/1001"). */
+  fpsFraction: string;
+  frameCount: number;
+  hasAudio: boolean;
+}
+
+/** A 3D LUT (.cube) and how much of it to apply, 0…1. */
+export interface Grade {
+  lutPath: string;
+  amount: number;
+}
+
+/** A still with alpha (PNG) placed in master-frame pixels, shown on frames from…to inclusive. */
+export interface StillLayer {
+  path: string;
+  x: number;
+  y: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * The master's surroundings replaced: the subject is cut out through the
+ * matte and set over a plate that moves with the master's camera.
+ */
+export interface Environment {
+  /** Grey video, one frame per master frame, white = subject. */
+  mattePath: string;
+  plate: { kind: 'image' | 'video'; path: string; width: number; height: number };
+  view: PlateView;
+  /** Per master frame: frame-0 → frame-n transform of the plate, already scaled by motion adherence. */
+  motion: Mat3[];
+  /** Shrink the matte by this many pixels (removes a fringe of the old background). */
+  chokePx: number;
+  /** Soften the matte's edge over about this many pixels. */
+  featherPx: number;
+  /** 0…1: the plate's light bleeding over the subject's edge. */
+  lightWrap: number;
+  /** Stills between plate and subject (haze, light leaks, graphics the subject passes in front of). */
+  effects: StillLayer[];
+}
+
+export interface CompositePlan {
+  master: MasterInput;
+  environment: Environment | null;
+  /** The market's LUT: `plate` on the plate alone, `frame` on the whole picture (the subject takes it by 1 − s). */
+  grade: { lutPath: string; plateAmount: number; frameAmount: number } | null;
+  /** Structure adherence s ∈ [0, 1]. */
+  structureAdherence: number;
+  /** The subject pulled toward the plate's colour (null at s = 1 or without a plate). */
+  harmonise: YuvAffine | null;
+  /** Labels, supers, legal lines, end cards: over everything, never graded. */
+  layers: StillLayer[];
+  outputs: OutputSpec[];
+  encode: EncodeSettings;
+  thumbnail: { path: string; width: number; frame: number };
+}
+
+/** Plate motion below this many pixels at every corner is treated as a locked-off plate: no per-frame warp. */
+export const STILL_PLATE_TOLERANCE_PX = 0.05;
+
+export function plateMoves(env: Environment): boolean {
+  const frame = { width: env.view.rect.width, height: env.view.rect.height };
+  return env.motion.some((h) => cornerDisplacement(h, frame) > STILL_PLATE_TOLERANCE_PX);
+}

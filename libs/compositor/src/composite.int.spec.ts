@@ -1,0 +1,282 @@
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { applyH, cornerDisplacement, inv3, mul3, scaleMotion, type Mat3 } from '@shotmatrix/domain';
+import { countFrames, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { weightedSsim } from '@shotmatrix/qc';
+import { createCameraMotionEstimator, loadOpenCv, type Cv } from '@shotmatrix/vision';
+import { buildCompositeArgs } from './composite-args';
+import type { CompositePlan } from './composite-plan';
+import { planPlateView } from './plate-view';
+
+const SHARED_MEDIA = path.resolve(__dirname, '../../../../shared/media');
+const tools: MediaTools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
+const run = promisify(execFile);
+
+const W = 960;
+const H = 540;
+const N = 40;
+const PLATE = { width: 1280, height: 720 };
+/** The city-street plate's own size (3840×2160). */
+const STREET = { width: 3840, height: 2160 };
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const v of it) out.push(v);
+  return out;
+}
+
+const cornersOf = (w: number, h: number): Array<[number, number]> => [
+  [0, 0],
+  [w, 0],
+  [w, h],
+  [0, h],
+];
+function cornerError(a: Mat3, b: Mat3): number {
+  const d = cornersOf(W, H).map(([x, y]) => {
+    const [ax, ay] = applyH(a, x, y);
+    const [bx, by] = applyH(b, x, y);
+    return Math.hypot(ax - bx, ay - by);
+  });
+  return d.reduce((s, v) => s + v, 0) / d.length;
+}
+const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+
+/**
+ * A master the test knows everything about: a virtual camera slides and zooms
+ * across a real photograph (the background), and a subject — a patch of a real
+ * clip's frame behind a soft elliptical alpha — stays in the middle of the
+ * frame, as a tracked subject does. The alpha is written as the matte.
+ */
+describe('composite render (real ffmpeg, real footage)', () => {
+  let cv: Cv;
+  let dir: string;
+  let masterPath: string;
+  let mattePath: string;
+  let matteFrame: Uint8Array;
+  // Contracts' convention (pixel centres on halves): frame-0 → frame-t of the background.
+  const truth: Mat3[] = [];
+
+  beforeAll(async () => {
+    cv = await loadOpenCv();
+    dir = await mkdtemp(path.join(tmpdir(), 'composite-'));
+    const [bgRgb] = await collect(readFrames(tools, path.join(SHARED_MEDIA, 'plates', 'mountains_lake_sherburne_budgie.jpg'), { ...PLATE, pixelFormat: 'rgb24' }));
+    const [subjRgb] = await collect(readFrames(tools, path.join(SHARED_MEDIA, 'clips', 'talking_head_yellow_backdrop_mdn.mp4'), { width: W, height: H, pixelFormat: 'rgb24', frameCount: 1 }));
+    const plateToFrame = (t: number): Mat3 => {
+      const u = t / (N - 1);
+      const s = 1 - 0.15 * u;
+      const ox = 60 + 150 * u;
+      const oy = 40 + 30 * u * u;
+      return [1 / s, 0, -ox / s, 0, 1 / s, -oy / s, 0, 0, 1];
+    };
+    const half: Mat3 = [1, 0, 0.5, 0, 1, 0.5, 0, 0, 1];
+    const unhalf: Mat3 = [1, 0, -0.5, 0, 1, -0.5, 0, 0, 1];
+    for (let t = 0; t < N; t++) truth.push(mul3(mul3(half, mul3(plateToFrame(t), inv3(plateToFrame(0))!)), unhalf));
+
+    const plate = new cv.Mat(PLATE.height, PLATE.width, cv.CV_8UC3);
+    plate.data.set(bgRgb);
+    const subject = new cv.Mat(H, W, cv.CV_8UC3);
+    subject.data.set(subjRgb);
+    const alpha = cv.Mat.zeros(H, W, cv.CV_8UC1);
+    cv.ellipse(alpha, new cv.Point(W / 2, H / 2), new cv.Size(170, 210), 0, 0, 360, new cv.Scalar(255), -1);
+    cv.GaussianBlur(alpha, alpha, new cv.Size(9, 9), 2);
+    matteFrame = alpha.data.slice();
+    const alpha3 = new cv.Mat();
+    cv.cvtColor(alpha, alpha3, cv.COLOR_GRAY2RGB);
+    const bg = new cv.Mat();
+    const out = new cv.Mat();
+    const rawMaster = path.join(dir, 'master.rgb');
+    const rawMatte = path.join(dir, 'matte.gray');
+    const fm = await open(rawMaster, 'w');
+    const fa = await open(rawMatte, 'w');
+    try {
+      for (let t = 0; t < N; t++) {
+        const m = cv.matFromArray(3, 3, cv.CV_64F, plateToFrame(t));
+        cv.warpPerspective(plate, bg, m, new cv.Size(W, H), cv.INTER_LINEAR, cv.BORDER_REFLECT, new cv.Scalar());
+        m.delete();
+        // out = bg + (subject − bg)·α, in 8-bit via opencv's blend helpers.
+        const a32 = new cv.Mat();
+        const s32 = new cv.Mat();
+        const b32 = new cv.Mat();
+        alpha3.convertTo(a32, cv.CV_32FC3, 1 / 255);
+        subject.convertTo(s32, cv.CV_32FC3);
+        bg.convertTo(b32, cv.CV_32FC3);
+        cv.subtract(s32, b32, s32);
+        cv.multiply(s32, a32, s32);
+        cv.add(b32, s32, b32);
+        b32.convertTo(out, cv.CV_8UC3);
+        for (const x of [a32, s32, b32]) x.delete();
+        await fm.write(out.data);
+        await fa.write(matteFrame);
+      }
+    } finally {
+      await fm.close();
+      await fa.close();
+      for (const x of [plate, subject, alpha, alpha3, bg, out]) x.delete();
+    }
+    masterPath = path.join(dir, 'master.mp4');
+    mattePath = path.join(dir, 'matte.mkv');
+    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', '25', '-i', rawMaster, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '14', '-pix_fmt', 'yuv420p', masterPath]);
+    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${W}x${H}`, '-r', '25', '-i', rawMatte, '-c:v', 'ffv1', mattePath]);
+    await rm(rawMaster);
+    await rm(rawMatte);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  function plan(name: string, m: number, extra: Partial<CompositePlan> = {}): CompositePlan {
+    const motion = truth.map((h) => scaleMotion(h, m, { width: W, height: H }));
+    return {
+      master: { path: masterPath, width: W, height: H, fpsFraction: '25/1', frameCount: N, hasAudio: false },
+      environment: {
+        mattePath,
+        plate: { kind: 'image', path: path.join(SHARED_MEDIA, 'plates', 'city_street_beacon_street_sunset_budgie.jpg'), ...STREET },
+        view: planPlateView(STREET, { width: W, height: H }, motion),
+        motion,
+        chokePx: 0,
+        featherPx: 0,
+        lightWrap: 0,
+        effects: [],
+      },
+      grade: null,
+      structureAdherence: 1,
+      harmonise: null,
+      layers: [],
+      outputs: [{ kind: 'master', path: path.join(dir, `${name}.mp4`) }],
+      encode: { crf: 16, preset: 'veryfast' },
+      thumbnail: { path: path.join(dir, `${name}.jpg`), width: 320, frame: 0 },
+      ...extra,
+    };
+  }
+
+  async function render(p: CompositePlan, name: string) {
+    const graphPath = path.join(dir, `${name}.graph`);
+    const cmd = buildCompositeArgs(p, graphPath);
+    await writeFile(graphPath, cmd.graph);
+    await runFfmpeg(tools, cmd.args).catch((e: { stderrTail?: string[] }) => {
+      throw new Error(`${name}: ${e.stderrTail?.join('\n') ?? String(e)}\n${cmd.graph.slice(0, 3000)}`);
+    });
+  }
+
+  /** The plate's motion in a render, measured the way the analysis measures the master's, with the subject masked out. */
+  async function measuredMotion(file: string) {
+    const est = createCameraMotionEstimator(cv, { width: W, height: H, workWidth: 480, workHeight: 270 });
+    const rgb = new cv.Mat(270, 480, cv.CV_8UC3);
+    const grey = new cv.Mat();
+    const a = new cv.Mat(H, W, cv.CV_8UC1);
+    a.data.set(matteFrame);
+    const small = new cv.Mat();
+    cv.resize(a, small, new cv.Size(480, 270), 0, 0, cv.INTER_AREA);
+    // A little extra around the subject: its soft edge mixes the two plates.
+    cv.dilate(small, small, cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(9, 9)));
+    const workMatte = small.data.slice();
+    try {
+      for await (const f of readFrames(tools, file, { width: 480, height: 270, pixelFormat: 'rgb24' })) {
+        rgb.data.set(f);
+        cv.cvtColor(rgb, grey, cv.COLOR_RGB2GRAY);
+        est.push(grey.data, workMatte);
+      }
+      return est.result();
+    } finally {
+      for (const x of [rgb, grey, a, small]) x.delete();
+      est.close();
+    }
+  }
+
+  it('m=1 moves a still plate exactly as the master camera moved; m=0 holds it still', async () => {
+    await render(plan('m1', 1), 'm1');
+    await render(plan('m0', 0), 'm0');
+    expect(await countFrames(tools, path.join(dir, 'm1.mp4'))).toBe(N);
+    expect(await countFrames(tools, path.join(dir, 'm0.mp4'))).toBe(N);
+
+    const m1 = await measuredMotion(path.join(dir, 'm1.mp4'));
+    const errors = m1.frames.map((f, t) => cornerError(f.h, truth[t]));
+    const travel = cornerDisplacement(truth[N - 1], { width: W, height: H });
+    const m0 = await measuredMotion(path.join(dir, 'm0.mp4'));
+    const still = m0.frames.map((f) => cornerDisplacement(f.h, { width: W, height: H }));
+    console.log(
+      `camera-motion transfer ${W}×${H}, ${N} frames, master corners travel ${travel.toFixed(0)} px: ` +
+        `m=1 mean corner error ${mean(errors).toFixed(3)} px (worst ${Math.max(...errors).toFixed(3)}); ` +
+        `m=0 plate moves at most ${Math.max(...still).toFixed(3)} px`,
+    );
+    expect(travel).toBeGreaterThan(100);
+    expect(mean(errors)).toBeLessThan(1);
+    expect(Math.max(...errors)).toBeLessThan(1.5);
+    expect(Math.max(...still)).toBeLessThan(0.5);
+  });
+
+  it('m=0.5 moves the plate half way', async () => {
+    await render(plan('mhalf', 0.5), 'mhalf');
+    const got = await measuredMotion(path.join(dir, 'mhalf.mp4'));
+    const want = truth.map((h) => scaleMotion(h, 0.5, { width: W, height: H }));
+    const errors = got.frames.map((f, t) => cornerError(f.h, want[t]));
+    expect(mean(errors)).toBeLessThan(1);
+    expect(cornerDisplacement(want[N - 1], { width: W, height: H })).toBeGreaterThan(50);
+  });
+
+  it('s=1 keeps the subject the master’s (foreground SSIM ≥ 0.97); a grade at s=0 changes it', async () => {
+    const lut = path.join(SHARED_MEDIA, 'luts', 'teal_orange_cinema.cube');
+    await render(plan('s1', 1, { grade: { lutPath: lut, plateAmount: 1, frameAmount: 0.8 }, structureAdherence: 1 }), 's1');
+    await render(plan('s0', 1, { grade: { lutPath: lut, plateAmount: 1, frameAmount: 0.8 }, structureAdherence: 0 }), 's0');
+    const core = new cv.Mat(H, W, cv.CV_8UC1);
+    core.data.set(matteFrame);
+    // The subject's inside: its soft rim legitimately mixes in the new plate.
+    cv.threshold(core, core, 250, 255, cv.THRESH_BINARY);
+    cv.erode(core, core, cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(7, 7)));
+    const weight = core.data.slice();
+    core.delete();
+    const ssimOf = async (file: string) => {
+      const a = readFrames(tools, masterPath, { width: W, height: H, pixelFormat: 'gray' });
+      const scores: number[] = [];
+      try {
+        for await (const b of readFrames(tools, file, { width: W, height: H, pixelFormat: 'gray' })) {
+          const m = await a.next();
+          scores.push(weightedSsim(cv, m.value as Uint8Array, b, weight, W, H).mean);
+        }
+      } finally {
+        await a.return(undefined);
+      }
+      return mean(scores);
+    };
+    const s1 = await ssimOf(path.join(dir, 's1.mp4'));
+    const s0 = await ssimOf(path.join(dir, 's0.mp4'));
+    console.log(`foreground SSIM vs master with a teal/orange grade: s=1 ${s1.toFixed(4)}, s=0 ${s0.toFixed(4)}`);
+    expect(s1).toBeGreaterThanOrEqual(0.97);
+    expect(s0).toBeLessThan(s1);
+  });
+
+  it('writes every deliverable in one pass: frame counts equal, HDR10 is PQ/BT.2020, EXR frames are half float', async () => {
+    const outputs = ['draft', 'master', 'prores', 'hdr10', 'exr'] as const;
+    const files: Record<string, string> = { draft: 'd.mp4', master: 'm.mp4', prores: 'p.mov', hdr10: 'h.mp4', exr: 'exr/%05d.exr' };
+    await rm(path.join(dir, 'exr'), { recursive: true, force: true });
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'exr')));
+    await render(plan('all', 1, { outputs: outputs.map((kind) => ({ kind, path: path.join(dir, files[kind]) })) }), 'all');
+    for (const k of ['draft', 'master', 'prores', 'hdr10'] as const) expect(await countFrames(tools, path.join(dir, files[k]))).toBe(N);
+    const probe = async (f: string) =>
+      JSON.parse((await run('ffprobe', ['-v', 'error', '-show_streams', '-select_streams', 'v:0', '-of', 'json', path.join(dir, f)])).stdout).streams[0];
+    const hdr = await probe('h.mp4');
+    expect(hdr).toMatchObject({ codec_name: 'hevc', color_transfer: 'smpte2084', color_primaries: 'bt2020', pix_fmt: 'yuv420p10le' });
+    expect(hdr.profile).toBe('Main 10');
+    expect(await probe('p.mov')).toMatchObject({ codec_name: 'prores', profile: 'HQ' });
+    expect(await probe('d.mp4')).toMatchObject({ height: 540 });
+    const exr = (await readdir(path.join(dir, 'exr'))).sort();
+    expect(exr).toHaveLength(N);
+    expect(exr[0]).toBe('00000.exr');
+    // OpenEXR header: the channel list's pixel type per channel (0 uint, 1 half, 2 float).
+    const head = await readFile(path.join(dir, 'exr', exr[0]));
+    expect(head.readUInt32LE(0)).toBe(20000630);
+    const at = head.indexOf('chlist');
+    const list = head.subarray(at + 'chlist'.length + 1 + 4);
+    const types: number[] = [];
+    let p = 0;
+    while (list[p] !== 0) {
+      const end = list.indexOf(0, p);
+      types.push(list.readInt32LE(end + 1));
+      p = end + 1 + 16;
+    }
+    expect(types.length).toBeGreaterThanOrEqual(3);
+    expect(types.every((t) => t === 1)).toBe(true);
+    expect((await probe(path.join('exr', exr[0]))).codec_name).toBe('exr');
+  });
+});

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'qc',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testTimeout: 300_000,
+};

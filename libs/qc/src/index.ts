@@ -1,0 +1,1 @@
+export { weightedSsim, type SsimResult } from './ssim';
