@@ -184,6 +184,22 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       expect((await store.head(done.thumbnailKey!))?.size).toBeGreaterThan(1000);
       expect(runs[key]).toBe(1);
       expect(done.attempts).toBe(1);
+      // Every render carries its QC: the structure lock held (s = 1) and the checks not made say so.
+      if (process.env.DEBUG_QC) {
+        await store.getToFile(done.outputKey!, `/tmp/dbg-${key.slice(0, 2)}-out.mp4`);
+        await store.getToFile(`analyses/m1/${ANALYSER_VERSION}/mezzanine.mp4`, '/tmp/dbg-mezz.mp4');
+        await store.getToFile(`analyses/m1/${ANALYSER_VERSION}/matte.mkv`, '/tmp/dbg-matte.mkv');
+      }
+      const qc = done.qc as { passed: boolean; heatmapKey: string; checks: Array<{ name: string; status: string; value?: number }> };
+      expect({ key: key.slice(0, 4), passed: qc.passed, checks: qc.checks.filter((c) => c.status === "fail") }).toEqual({ key: key.slice(0, 4), passed: true, checks: [] });
+      const byName = Object.fromEntries(qc.checks.map((c) => [c.name, c]));
+      expect(byName.frames.status).toBe('pass');
+      expect(byName.duration.status).toBe('pass');
+      expect(byName['foreground-ssim']).toMatchObject({ status: 'pass' });
+      expect(byName['foreground-ssim'].value).toBeGreaterThanOrEqual(0.97);
+      expect(byName['copy-ocr'].status).toBe('not-checked');
+      expect((await store.head(qc.heatmapKey))?.size).toBeGreaterThan(1000);
+      expect(done.outputs).toEqual({ master: done.outputKey });
     }
     const a = await db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysis.id });
     expect(a.status).toBe('done');

@@ -42,9 +42,9 @@ describe('buildCompositeArgs', () => {
   });
 
   it.each<[string, Partial<CompositePlan>, Mat3[] | undefined, RegExp[], RegExp[]]>([
-    ['a locked-off plate: one graded frame looped, no warp', {}, undefined, [/loop=loop=49:size=1/, /setpts=N\*1\/25\/TB/], [/perspective/]],
+    ['a locked-off plate: one graded frame looped, no warp', {}, undefined, [/loop=loop=49:size=1/, /settb=1\/25,setpts=N/], [/perspective/]],
     ['a moving camera: the plate is warped per frame', {}, Array.from({ length: N }, (_, t) => pan(t)), [/perspective=x0=.*:sense=destination:eval=frame/], []],
-    ['s = 1: the subject passes untouched', {}, undefined, [/\[0:v\]null\[subject/], [/lutyuv/]],
+    ['s = 1: the subject passes untouched', {}, undefined, [/\[0:v\]settb=1\/25,setpts=N\[subject/], [/lutyuv/]],
     ['choke and feather shape the matte', {}, undefined, [/format=gray,erosion,gblur=sigma=1\[alpha\]/], []],
     [
       'grade: plate at its amount, subject by frame amount × (1 − s)',
@@ -52,6 +52,14 @@ describe('buildCompositeArgs', () => {
       undefined,
       [/lut3d=file='\/w\/warm.cube'/, /all_opacity=0.25\b/, /all_opacity=0.5\b/],
       [],
+    ],
+    [
+      'a premixed subject LUT is one lookup, no blend',
+      { grade: { lutPath: '/w/warm.cube', plateAmount: 0, frameAmount: 0.5 }, structureAdherence: 0.5, subjectLutPath: '/w/warm-25.cube' },
+      undefined,
+      [/\[subject\d+\]format=gbrp,lut3d=file='\/w\/warm-25.cube'/],
+      // The still plate is blended once; nothing blends per frame on the subject's path.
+      [/warm-25\.cube'[^\n]*\n[^\n]*blend/],
     ],
     ['s = 1 keeps the subject out of the frame grade', { grade: { lutPath: '/w/warm.cube', plateAmount: 0, frameAmount: 1 } }, undefined, [], [/all_opacity/]],
     ['layers are timed by frame number', { layers: [{ path: '/w/super.png', x: 0, y: 0, from: 10, to: 40 }] }, undefined, [/enable='between\(n\\,10\\,40\)'/], []],

@@ -5,6 +5,9 @@ import { plateMoves } from './composite-plan';
 import { outputStage } from './outputs';
 import { perspectiveCorners } from './plate-view';
 
+/** Blur radius of the light wrap, in master pixels: about 1 % of the frame's short side. */
+export const LIGHT_WRAP_RADIUS = (frame: { width: number; height: number }) => Math.max(2, Math.round(Math.min(frame.width, frame.height) / 100));
+
 /** Corner paths are followed to within this many pixels once reduced to straight segments. */
 export const CORNER_TOLERANCE_PX = 0.02;
 
@@ -31,7 +34,9 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   const W = master.width;
   const H = master.height;
   const [num, den] = master.fpsFraction.split('/').map(Number);
-  const restamp = `setpts=N*${den ?? 1}/${num}/TB`;
+  // Every stream that meets in an overlay is put on one clock: a tick per master frame, frame n at n. overlay
+  // emits a frame for each input's frame, so a timestamp that differs by rounding would add a frame.
+  const restamp = `settb=${den ?? 1}/${num},setpts=N`;
   const args = input(master.path);
   const g: string[] = [];
   let nextInput = 1;
@@ -52,7 +57,7 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     const matteChain = ['format=gray', ...Array.from({ length: Math.round(env.chokePx) }, () => 'erosion')];
     if (env.featherPx > 0) matteChain.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
     const alpha = env.lightWrap > 0 ? 'alphaSrc' : 'alpha';
-    g.push(`[${matteIn}:v]${matteChain.join(',')}[${alpha}]`);
+    g.push(`[${matteIn}:v]${restamp},${matteChain.join(',')}[${alpha}]`);
 
     // Plate: the planned crop at frame size, graded once for a still, then one copy per master frame.
     const c = env.view.crop;
@@ -65,7 +70,9 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     for (const grade of plateGrades) plate = gradeChain(g, plate, grade, fresh);
     const timed = fresh('plate');
     const repeat = env.plate.kind === 'image' ? `loop=loop=${master.frameCount - 1}:size=1:start=0,` : `trim=end_frame=${master.frameCount},`;
-    g.push(`[${plate}]format=yuv420p,${repeat}${restamp}[${timed}]`);
+    // fps (a no-op on frames already one tick apart) gives the link the master's rate; a still's would be 25/1,
+    // and the encoder's time base is taken from it.
+    g.push(`[${plate}]format=yuv420p,${repeat}${restamp},fps=${num}/${den ?? 1}[${timed}]`);
     plate = timed;
     if (plateMoves(env)) {
       const corners = env.motion.map((h) => perspectiveCorners(env.view, { width: W, height: H }, h));
@@ -83,12 +90,12 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
 
     // Subject: the master's own pixels, moved toward the plate by (1 − s), cut out by the matte.
     let subject = fresh('subject');
-    g.push(`[0:v]${plan.harmonise ? lutyuvFilter(plan.harmonise) : 'null'}[${subject}]`);
-    if (subjectGradeAmount > 0) subject = gradeChain(g, subject, { lutPath: plan.grade!.lutPath, amount: subjectGradeAmount }, fresh);
+    g.push(`[0:v]${restamp}${plan.harmonise ? `,${lutyuvFilter(plan.harmonise)}` : ''}[${subject}]`);
+    if (subjectGradeAmount > 0) subject = gradeChain(g, subject, subjectGrade(plan, subjectGradeAmount), fresh);
 
     if (env.lightWrap > 0) {
       // Light wrap: a blurred copy of the plate shows through the subject's edge, strongest just inside it.
-      const r = Math.max(2, Math.round(Math.min(W, H) / 100));
+      const r = LIGHT_WRAP_RADIUS({ width: W, height: H });
       g.push(`[alphaSrc]split=2[alpha][alphaW]`);
       g.push(`[${plate}]split=2[plateBase][plateWrap]`);
       g.push(`[alphaW]split=2[aIn][aOut]`);
@@ -109,16 +116,18 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     }
   } else {
     picture = fresh('comp');
-    g.push(`[0:v]null[${picture}]`);
+    g.push(`[0:v]${restamp}[${picture}]`);
     // No matte to tell subject from surroundings: the whole frame takes the grade, as the subject would, by 1 − s.
-    if (subjectGradeAmount > 0) picture = gradeChain(g, picture, { lutPath: plan.grade!.lutPath, amount: subjectGradeAmount }, fresh);
+    if (subjectGradeAmount > 0) picture = gradeChain(g, picture, subjectGrade(plan, subjectGradeAmount), fresh);
   }
 
   for (const layer of plan.layers) picture = overlayStill(g, args, picture, layer, nextInput++, fresh);
 
   const outs = plan.outputs.map((o) => ({ o, stage: outputStage(o, { width: W, height: H }, plan.encode, master.hasAudio) }));
   const splits = outs.map((_, i) => `out${i}`);
-  g.push(`[${picture}]split=${outs.length + 1}${splits.map((l) => `[${l}]`).join('')}[thumbSrc]`);
+  const tap = plan.qcTap;
+  g.push(`[${picture}]split=${outs.length + 1 + (tap ? 1 : 0)}${splits.map((l) => `[${l}]`).join('')}[thumbSrc]${tap ? '[qcSrc]' : ''}`);
+  if (tap) g.push(`[qcSrc]scale=${tap.width}:${tap.height}:flags=bilinear,format=gray[qc]`);
   outs.forEach(({ stage }, i) => g.push(`[out${i}]${stage.filters.join(',')}[v${i}]`));
   const tf = Math.min(Math.max(0, Math.round(plan.thumbnail.frame)), master.frameCount - 1);
   g.push(`[thumbSrc]select=eq(n\\,${tf}),scale=${even(plan.thumbnail.width)}:-2,format=yuvj420p[thumb]`);
@@ -129,7 +138,13 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     args.push('-map', `[v${i}]`, ...audio, '-fps_mode', 'passthrough', ...stage.args, o.path);
   });
   args.push('-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', plan.thumbnail.path);
+  if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-an', tap.path);
   return { args, graph: g.join(';\n') };
+}
+
+/** The subject's share of the frame grade: the premixed LUT at full strength when there is one. */
+function subjectGrade(plan: CompositePlan, amount: number): Grade {
+  return plan.subjectLutPath ? { lutPath: plan.subjectLutPath, amount: 1 } : { lutPath: plan.grade!.lutPath, amount };
 }
 
 /** `amount` of a LUT: the graded copy laid over the original at that opacity (lut3d works in RGB). */

@@ -54,6 +54,13 @@ export interface CompositePlan {
   environment: Environment | null;
   /** The market's LUT: `plate` on the plate alone, `frame` on the whole picture (the subject takes it by 1 − s). */
   grade: { lutPath: string; plateAmount: number; frameAmount: number } | null;
+  /**
+   * The frame grade as the subject takes it (frameAmount × (1 − s)), premixed
+   * with identity into one LUT (domain's mixCubeLut) so each frame costs one
+   * lookup, not a grade and a blend. Without it the compositor grades and
+   * blends per frame.
+   */
+  subjectLutPath?: string | null;
   /** Structure adherence s ∈ [0, 1]. */
   structureAdherence: number;
   /** The subject pulled toward the plate's colour (null at s = 1 or without a plate). */
@@ -63,6 +70,12 @@ export interface CompositePlan {
   outputs: OutputSpec[];
   encode: EncodeSettings;
   thumbnail: { path: string; width: number; frame: number };
+  /**
+   * A lossless grey copy of the composite at QC size (FFV1), so QC measures
+   * what the compositor did to the shot rather than what the delivery codec
+   * lost on the way.
+   */
+  qcTap?: { path: string; width: number; height: number };
 }
 
 /** Plate motion below this many pixels at every corner is treated as a locked-off plate: no per-frame warp. */

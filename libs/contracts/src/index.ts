@@ -3,3 +3,4 @@ export * from './validation';
 export * from './views';
 export * from './queues';
 export * from './keyframes';
+export * from './qc';

@@ -1,3 +1,4 @@
+import type { QcReport } from './qc';
 /** Shapes the API returns; the dashboard and CLI read these. */
 
 export type VariantStatus = 'queued' | 'rendering' | 'done' | 'failed';
@@ -70,6 +71,15 @@ export interface PlateView {
   url: string;
 }
 
+/** A market grade uploaded to the campaign; markets name it in `lut`. */
+export interface LutView {
+  id: string;
+  name: string;
+  filename: string;
+  size: number;
+  sha256: string;
+}
+
 export interface ApprovalView {
   decision: 'approved' | 'rejected';
   /** True when the variant's render key changed after the decision: it needs a new look. */
@@ -96,6 +106,10 @@ export interface VariantView {
   thumbnailUrl: string | null;
   frameCount: number | null;
   durationS: number | null;
+  /** Every deliverable of a done render, by kind (draft, master, prores, hdr10; exr is a folder of frames). */
+  outputs: Record<string, string>;
+  /** QC of the done render; null until then. */
+  qc: QcReport | null;
   updatedAt: string;
 }
 
@@ -120,6 +134,7 @@ export interface CampaignView extends CampaignSummaryView {
   version: number;
   master: MasterShotView | null;
   plates: PlateView[];
+  luts: LutView[];
   matrix: import('./matrix.schema').MatrixInput | null;
   variants: VariantView[];
 }

@@ -4,3 +4,5 @@ export * from './render-key';
 export * from './layout';
 export * from './keyframes';
 export * from './homography';
+export * from './composite-settings';
+export * from './cube-lut';

@@ -4,8 +4,6 @@ export const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 export interface VariantLayout {
   output: { width: number; height: number };
   label: { width: number; x: number; y: number };
-  /** Share of the frame the master keeps when a plate replaces its surroundings. */
-  insetScale: number;
 }
 
 /**
@@ -23,6 +21,5 @@ export function layoutVariant(master: { width: number; height: number }, labelAs
   return {
     output: { width, height },
     label: { width: labelWidth, x: margin, y: Math.max(0, height - labelHeight - margin) },
-    insetScale: 0.78,
   };
 }

@@ -5,7 +5,7 @@ import type { ResolvedRender } from './matrix';
  * Bumped whenever the renderer's output for the same inputs changes, so that
  * every cached render is invalidated at once.
  */
-export const RENDERER_VERSION = 'v0.2';
+export const RENDERER_VERSION = 'v0.3';
 
 export interface RenderKeyInput {
   masterSha256: string;

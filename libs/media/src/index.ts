@@ -11,7 +11,7 @@ export {
   type VideoProbe,
 } from './probe';
 export { FfmpegError, runFfmpeg, type RunFfmpegOptions } from './run-ffmpeg';
-export { buildRenderArgs, even, insetSize, type RenderPlan } from './render-args';
+export { even } from './even';
 export { buildSyntheticMasterArgs, type SyntheticMasterOptions } from './synthetic-master-args';
 export { buildStillArgs, type StillOptions } from './still-args';
 export { buildMezzanineArgs, buildProxyArgs, buildSpriteArgs, spriteLayout, type ColourInfo, type SpriteLayout } from './ingest-args';

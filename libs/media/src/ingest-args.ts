@@ -1,5 +1,5 @@
 import { localInput } from './probe';
-import { even } from './render-args';
+import { even } from './even';
 
 /** Colour description of the master, carried onto everything derived from it (SDR, PQ, HLG alike). */
 export interface ColourInfo {

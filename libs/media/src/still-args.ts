@@ -1,4 +1,4 @@
-import { even } from './render-args';
+import { even } from './even';
 
 export interface StillOptions {
   inputPath: string;

@@ -1,4 +1,4 @@
-import { even } from './render-args';
+import { even } from './even';
 
 export interface SyntheticMasterOptions {
   /** Still image, ideally about twice the output size so the move never upsamples. */

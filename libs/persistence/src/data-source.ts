@@ -12,6 +12,8 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { MatrixV1RendersOutbox1764100000000 } from './migrations/1764100000000-matrix-v1-renders-outbox';
 import { AnalysisStagesKeyframes1764200000000 } from './migrations/1764200000000-analysis-stages-keyframes';
 import { PlaneTrackEntity } from './entities/plane-track.entity';
+import { LutEntity } from './entities/lut.entity';
+import { RenderOutputsQcLuts1764300000000 } from './migrations/1764300000000-render-outputs-qc-luts';
 
 export const ENTITIES = [
   CampaignEntity,
@@ -24,9 +26,15 @@ export const ENTITIES = [
   OutboxEntity,
   IdempotencyKeyEntity,
   PlaneTrackEntity,
+  LutEntity,
 ];
 /** Listed explicitly (not globbed) so bundlers and swc-node agree on what runs. */
-export const MIGRATIONS = [InitialSchema1764000000000, MatrixV1RendersOutbox1764100000000, AnalysisStagesKeyframes1764200000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  MatrixV1RendersOutbox1764100000000,
+  AnalysisStagesKeyframes1764200000000,
+  RenderOutputsQcLuts1764300000000,
+];
 
 export function dataSourceOptions(databaseUrl: string, appName = 'shotmatrix'): DataSourceOptions {
   return {

@@ -2,6 +2,7 @@ export * from './entities/analysis.entity';
 export * from './entities/approval.entity';
 export * from './entities/campaign.entity';
 export * from './entities/idempotency-key.entity';
+export * from './entities/lut.entity';
 export * from './entities/master-shot.entity';
 export * from './entities/outbox.entity';
 export * from './entities/plate.entity';

@@ -28,7 +28,7 @@ describe('migrations (real Postgres)', () => {
     await v0.runMigrations();
     await seedV0(v0);
     await v0.destroy();
-    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000', 'AnalysisStagesKeyframes1764200000000']);
+    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000', 'AnalysisStagesKeyframes1764200000000', 'RenderOutputsQcLuts1764300000000']);
     db = await new DataSource(dataSourceOptions(url.toString())).initialize();
   });
 
@@ -99,10 +99,18 @@ describe('migrations (real Postgres)', () => {
     ).rejects.toThrow(/check constraint/);
   });
 
-  it('reverts the analysis-stages migration, but refuses to revert the matrix migration rather than lose data', async () => {
+  it('reverts the outputs/QC/LUT and analysis-stages migrations, but refuses to revert the matrix migration rather than lose data', async () => {
+    const tables = async () =>
+      ((await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) as Array<{ tablename: string }>).map((t) => t.tablename);
+    expect(await tables()).toContain('lut');
     await db.undoLastMigration();
-    const tables: Array<{ tablename: string }> = await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
-    expect(tables.map((t) => t.tablename)).not.toContain('plane_track');
+    expect(await tables()).not.toContain('lut');
+    const renderColumns: Array<{ column_name: string }> = await db.query(
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'render' AND column_name IN ('outputs', 'qc')",
+    );
+    expect(renderColumns).toEqual([]);
+    await db.undoLastMigration();
+    expect(await tables()).not.toContain('plane_track');
     await expect(db.undoLastMigration()).rejects.toThrow(/cannot be reverted/);
     expect(await db.showMigrations()).toBe(true);
     await db.runMigrations();

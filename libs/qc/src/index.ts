@@ -1,1 +1,2 @@
 export { weightedSsim, type SsimResult } from './ssim';
+export { FOREGROUND_SSIM_MIN, measureVariant, qcSize, type MeasureVariantInput, type VariantMeasurement } from './measure-variant';

@@ -10,6 +10,7 @@ import {
   type CampaignSummaryView,
   type CampaignView,
   type ExpandResponse,
+  type LutView,
   type PlateView,
 } from '@shotmatrix/contracts';
 import { DomainError } from '@shotmatrix/domain';
@@ -162,6 +163,16 @@ export class CampaignsController {
   async uploadPlate(@Param('id') id: string, @Req() req: Request): Promise<PlateView> {
     await this.campaigns.require(id);
     return this.uploads.uploadPlate(id, req);
+  }
+
+  @Post(':id/luts')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Upload a market grade: a 3D LUT (.cube) under ?name=, the name markets use in "lut" (multipart field "file")' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(fileBody)
+  async uploadLut(@Param('id') id: string, @Query('name') name: string | undefined, @Req() req: Request): Promise<LutView> {
+    await this.campaigns.require(id);
+    return this.uploads.uploadLut(id, name ?? '', req);
   }
 
   @Put(':id/matrix')

@@ -210,6 +210,35 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
       expect(res.body.message).toMatch(/background "lake" uses plate/);
     });
 
+    it('takes a market grade (.cube) by name, refuses a broken one with its line, and checks names and settings in the matrix', async () => {
+      const m = matrix();
+      m.backgrounds = [{ code: 'original' }];
+      m.markets[0].lut = 'warm';
+      const unknown = await putMatrix(id, m);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toMatchObject({ code: 'MATRIX_UNKNOWN_LUT' });
+      expect(unknown.body.message).toMatch(/^markets\[0\]\.lut: "warm" is not a LUT of this campaign/);
+
+      const broken = await upload(`/campaigns/${id}/luts?name=warm`, Buffer.from('LUT_3D_SIZE 2\n0 0 0\n0 0\n'), 'warm.cube');
+      expect(broken.status).toBe(400);
+      expect(broken.body).toMatchObject({ code: 'LUT_INVALID', message: 'warm.cube, line 3: expected three numbers (R G B), got "0 0"' });
+      expect(await count('lut')).toBe(0);
+      const badName = await upload(`/campaigns/${id}/luts?name=Warm Look`, path.join(SHARED_MEDIA, 'luts/warm_cinema.cube'), 'warm.cube');
+      expect(badName.status).toBe(400);
+
+      const ok = await upload(`/campaigns/${id}/luts?name=warm`, path.join(SHARED_MEDIA, 'luts/warm_cinema.cube'), 'warm_cinema.cube');
+      expect(ok.status).toBe(201);
+      expect(ok.body).toMatchObject({ name: 'warm', filename: 'warm_cinema.cube', size: 16 });
+      expect((await putMatrix(id, m)).status).toBe(200);
+      expect((await json('GET', `/campaigns/${id}`)).body.luts.map((l: { name: string }) => l.name)).toEqual(['warm']);
+
+      const badSetting = { ...m, defaults: { params: { feather: 99 } } };
+      const res = await putMatrix(id, badSetting);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'MATRIX_BAD_SETTING' });
+      expect(res.body.message).toMatch(/params\.feather: expected a number from 0 to 50, got 99$/);
+    });
+
     it('refuses to expand without a master, creating no variants', async () => {
       const res = await json('POST', `/campaigns/${id}/expand`);
       expect(res.status).toBe(409);

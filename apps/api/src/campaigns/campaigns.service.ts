@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix/contracts';
 import { notFound } from '@shotmatrix/domain';
-import { CampaignEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { CampaignEntity, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { MastersService } from '../masters/masters.service';
-import { countStatuses, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
+import { countStatuses, toLutView, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
 
 @Injectable()
 export class CampaignsService {
@@ -42,9 +42,10 @@ export class CampaignsService {
 
   async view(id: string): Promise<CampaignView> {
     const campaign = await this.require(id);
-    const [master, plates, rows] = await Promise.all([
+    const [master, plates, luts, rows] = await Promise.all([
       this.db.getRepository(MasterShotEntity).findOneBy({ campaignId: id, isCurrent: true }),
       this.db.getRepository(PlateEntity).find({ where: { campaignId: id }, order: { createdAt: 'ASC' } }),
+      this.db.getRepository(LutEntity).find({ where: { campaignId: id }, order: { name: 'ASC' } }),
       this.variantRows('v.campaign_id = $1', [id]),
     ]);
     const matrix = campaign.matrix;
@@ -61,6 +62,7 @@ export class CampaignsService {
       counts: countStatuses(rows.map((v) => ({ status: v.status, n: 1 }))),
       master: master ? await this.masters.view(master) : null,
       plates: plates.map(toPlateView),
+      luts: luts.map(toLutView),
       matrix,
       variants: rows.map(toVariantView),
     };

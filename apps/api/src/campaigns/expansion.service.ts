@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ExpansionSummary } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, DomainError, renderKey, type MatrixCell } from '@shotmatrix/domain';
+import { ANALYSER_VERSION, compositeSettings, DomainError, renderKey, type MatrixCell } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { AnalysisEntity, ensureAnalysis, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
 import { OUTBOX_RELAY } from '../common/tokens';
@@ -37,7 +37,7 @@ export class ExpansionService {
     if (!master) throw new DomainError('MASTER_MISSING', 'upload a master shot before expanding the matrix', 'conflict');
     const matrix = await this.matrix.load(campaignId);
     if (!matrix) throw new DomainError('MATRIX_MISSING', 'define the matrix before expanding it', 'conflict');
-    const { cells, templates, plates } = await this.matrix.check(campaignId, matrix);
+    const { cells, templates, plates, luts } = await this.matrix.check(campaignId, matrix);
     // A master uploaded before the current analyser gets its analysis now.
     const { id: analysisId } = await this.db.transaction((tx) => ensureAnalysis(tx, master.sha256, ANALYSER_VERSION));
     const analysis = await this.db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysisId });
@@ -46,11 +46,12 @@ export class ExpansionService {
     const planned: PlannedCell[] = cells.map((cell) => {
       const r = cell.render;
       const plate = r.plateId ? plates.get(r.plateId)! : null;
+      const lut = r.lut ? luts.get(r.lut)! : null;
       const key = renderKey({
         masterSha256: master.sha256,
         analysisVersion: ANALYSER_VERSION,
         templateSha256: templateHash.get(r.template)!,
-        assets: { plate: plate?.sha256 ?? null },
+        assets: { plate: plate?.sha256 ?? null, lut: lut?.sha256 ?? null },
         render: r,
       });
       const params: RenderParams = {
@@ -61,9 +62,11 @@ export class ExpansionService {
         direction: r.direction,
         plateId: r.plateId,
         lut: r.lut,
+        lutKey: lut?.storageKey ?? null,
         aspect: r.aspect,
         motionAdherence: r.motionAdherence,
         structureAdherence: r.structureAdherence,
+        settings: compositeSettings(r.params, `cell ${cell.key}: params`),
       };
       return { cell, key, params };
     });

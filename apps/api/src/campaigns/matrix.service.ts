@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { matrixSchema, type MatrixInput } from '@shotmatrix/contracts';
-import { DomainError, expandMatrix, type MatrixCell } from '@shotmatrix/domain';
-import { CampaignEntity, PlateEntity } from '@shotmatrix/persistence';
+import { compositeSettings, DomainError, expandMatrix, type MatrixCell } from '@shotmatrix/domain';
+import { CampaignEntity, LutEntity, PlateEntity } from '@shotmatrix/persistence';
 import { checkFields, TemplateRegistry, type LabelTemplate } from '@shotmatrix/templating';
 import { TEMPLATES } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
@@ -13,6 +13,8 @@ export interface CheckedMatrix {
   cells: MatrixCell[];
   templates: Map<string, LabelTemplate>;
   plates: Map<string, PlateEntity>;
+  /** By name, as markets refer to them. */
+  luts: Map<string, LutEntity>;
 }
 
 @Injectable()
@@ -72,6 +74,14 @@ export class MatrixService {
         throw e;
       }
     }
+    // Compositing settings (choke, feather, grade amounts, outputs…) come from free parameters: check them once per distinct set.
+    const settingsChecked = new Set<string>();
+    for (const cell of cells) {
+      const sig = JSON.stringify(cell.render.params);
+      if (settingsChecked.has(sig)) continue;
+      settingsChecked.add(sig);
+      compositeSettings(cell.render.params, `cell ${cell.key}: params`);
+    }
     const plateIds = [...new Set(matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : [])))];
     const plates = new Map<string, PlateEntity>();
     if (plateIds.length) {
@@ -82,6 +92,19 @@ export class MatrixService {
         throw new DomainError('MATRIX_UNKNOWN_PLATE', `background "${missing.code}" uses plate ${missing.plateId}, which was not uploaded to this campaign`);
       }
     }
-    return { matrix, cells, templates, plates };
+    const lutNames = [...new Set(matrix.markets.flatMap((m) => (m.lut ? [m.lut] : [])))];
+    const luts = new Map<string, LutEntity>();
+    if (lutNames.length) {
+      const found = campaignId ? await this.db.getRepository(LutEntity).findBy({ name: In(lutNames), campaignId }) : [];
+      for (const l of found) luts.set(l.name, l);
+      const i = matrix.markets.findIndex((m) => m.lut && !luts.has(m.lut));
+      if (i >= 0) {
+        throw new DomainError(
+          'MATRIX_UNKNOWN_LUT',
+          `markets[${i}].lut: "${matrix.markets[i].lut}" is not a LUT of this campaign; upload the .cube to /api/campaigns/:id/luts?name=${matrix.markets[i].lut}`,
+        );
+      }
+    }
+    return { matrix, cells, templates, plates, luts };
   }
 }

@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
-import type { PlateView } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, DomainError } from '@shotmatrix/domain';
+import type { LutView, PlateView } from '@shotmatrix/contracts';
+import { ANALYSER_VERSION, checkCubeLut, DomainError } from '@shotmatrix/domain';
 import { buildStillArgs, DEFAULT_INGEST_LIMITS, probeImage, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { ensureAnalysis, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import { ensureAnalysis, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { S3Source, type ObjectStore } from '@shotmatrix/storage';
 import type { OutboxRelay } from '@shotmatrix/dispatch';
 import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY } from '../common/tokens';
 import { sanitiseFilename, spoolUpload, type SpooledUpload } from '../common/multipart-upload';
-import { toPlateView } from './views';
+import { toLutView, toPlateView } from './views';
 
 const VIDEO_CONTENT_TYPE = 'video/mp4';
+/** A 65³ float .cube is about 7 MB; anything far beyond is not a grade. */
+const MAX_LUT_BYTES = 64 * 1024 * 1024;
 
 /** A master's bytes in a local file, hashed on the way in, whichever way they arrived. */
 type LocalMaster = Pick<SpooledUpload, 'filename' | 'path' | 'sizeBytes' | 'sha256'>;
@@ -170,6 +172,27 @@ export class UploadsService implements OnModuleDestroy {
         height: probe.height,
       });
       return toPlateView(saved);
+    });
+  }
+
+  /**
+   * A market grade (.cube), checked as ffmpeg will read it, stored by content.
+   * Uploading under a name that exists replaces what the name points at; the
+   * old file stays in storage (renders made with it keep their key), and the
+   * next expansion gives the market's cells new keys.
+   */
+  async uploadLut(campaignId: string, name: string, req: Request): Promise<LutView> {
+    if (!/^[a-z0-9][a-z0-9_-]{0,79}$/.test(name)) {
+      throw new DomainError('LUT_BAD_NAME', 'name the LUT with ?name= using lower-case letters, digits, "-" and "_" (the name markets use in "lut")');
+    }
+    return this.withUpload(req, async (file) => {
+      if (file.sizeBytes > MAX_LUT_BYTES) throw new DomainError('LUT_TOO_LARGE', `${file.filename} is ${file.sizeBytes} bytes; a .cube LUT may be at most ${MAX_LUT_BYTES}`, 'too-large');
+      const info = checkCubeLut(await readFile(file.path, 'utf8'), file.filename);
+      const key = `luts/${file.sha256}.cube`;
+      await this.store.putFile(key, file.path, 'text/plain');
+      const repo = this.db.getRepository(LutEntity);
+      await repo.upsert({ campaignId, name, filename: file.filename, storageKey: key, sha256: file.sha256, size: info.size }, ['campaignId', 'name']);
+      return toLutView(await repo.findOneByOrFail({ campaignId, name }));
     });
   }
 

@@ -1,5 +1,5 @@
-import type { AnalysisView, MasterShotView, PlaneTrackView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
-import type { AnalysisEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
+import type { AnalysisView, LutView, QcReport, MasterShotView, PlaneTrackView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
+import type { AnalysisEntity, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 
 /** Media is served by the API under /api/media/<key>. */
 export const mediaUrl = (key: string) => `/api/media/${key}`;
@@ -17,6 +17,8 @@ export interface VariantRow {
   thumbnail_key: string | null;
   frame_count: number | null;
   duration_s: number | null;
+  outputs: Record<string, string> | null;
+  qc: (Omit<QcReport, 'heatmapUrl'> & { heatmapKey?: string | null }) | null;
   updated_at: Date;
   decision: 'approved' | 'rejected' | null;
   decided_by: string | null;
@@ -26,7 +28,7 @@ export interface VariantRow {
 
 export const VARIANT_ROWS_SQL = `
   SELECT v.id, v.campaign_id, v.cell_key, v.coords, v.render_key,
-         r.status, r.error, r.output_key, r.thumbnail_key, r.frame_count, r.duration_s,
+         r.status, r.error, r.output_key, r.thumbnail_key, r.frame_count, r.duration_s, r.outputs, r.qc,
          greatest(v.updated_at, r.updated_at) AS updated_at,
          a.decision, a.decided_by, a.decided_at, a.render_key AS approved_key
   FROM variant v
@@ -37,6 +39,11 @@ export const VARIANT_ROWS_SQL = `
 
 /** Waiting on the master's analysis is, to a producer, still queued. */
 const statusOf = (s: string): VariantStatus => (s === 'waiting' ? 'queued' : (s as VariantStatus));
+
+function toQcReport(q: NonNullable<VariantRow['qc']>): QcReport {
+  const { heatmapKey, ...rest } = q;
+  return { ...rest, heatmapUrl: heatmapKey ? mediaUrl(heatmapKey) : null };
+}
 
 export function toVariantView(v: VariantRow): VariantView {
   return {
@@ -54,6 +61,8 @@ export function toVariantView(v: VariantRow): VariantView {
     thumbnailUrl: v.status === 'done' && v.thumbnail_key ? mediaUrl(v.thumbnail_key) : null,
     frameCount: v.frame_count,
     durationS: v.duration_s,
+    outputs: v.status === 'done' && v.outputs ? Object.fromEntries(Object.entries(v.outputs).map(([k, key]) => [k, mediaUrl(key)])) : {},
+    qc: v.status === 'done' && v.qc ? toQcReport(v.qc) : null,
     approval: v.decision
       ? { decision: v.decision, stale: v.approved_key !== v.render_key, by: v.decided_by, at: new Date(v.decided_at!).toISOString() }
       : null,
@@ -108,6 +117,10 @@ export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | nul
 
 export function toPlateView(p: PlateEntity): PlateView {
   return { id: p.id, filename: p.filename, width: p.width, height: p.height, url: mediaUrl(p.storageKey) };
+}
+
+export function toLutView(l: LutEntity): LutView {
+  return { id: l.id, name: l.name, filename: l.filename, size: l.size, sha256: l.sha256 };
 }
 
 export function countStatuses(rows: Array<{ status: string; n: number }>): StatusCounts {

@@ -1,3 +1,4 @@
+import type { CompositeSettings } from '@shotmatrix/domain';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export type RenderStatus = 'waiting' | 'queued' | 'rendering' | 'done' | 'failed';
@@ -11,9 +12,13 @@ export interface RenderParams {
   direction: 'ltr' | 'rtl';
   plateId: string | null;
   lut: string | null;
+  /** The LUT's object (content-addressed), resolved at expansion so a later upload under the same name makes a new key. */
+  lutKey?: string | null;
   aspect: string | null;
   motionAdherence: number;
   structureAdherence: number;
+  /** Absent on renders planned before the compositor (they render with the defaults). */
+  settings?: CompositeSettings;
 }
 
 /**
@@ -32,6 +37,10 @@ export class RenderEntity {
   @Column('text', { name: 'thumbnail_key', nullable: true }) thumbnailKey!: string | null;
   @Column('int', { name: 'frame_count', nullable: true }) frameCount!: number | null;
   @Column('double precision', { name: 'duration_s', nullable: true }) durationS!: number | null;
+  /** Every deliverable written, by kind (`exr` names the first of its numbered frames). */
+  @Column('jsonb', { nullable: true }) outputs!: Record<string, string> | null;
+  /** The QC report of the last successful render (see contracts' QcReport). */
+  @Column('jsonb', { nullable: true }) qc!: Record<string, unknown> | null;
   @Column('int', { default: 0 }) attempts!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -17,6 +17,8 @@ function variant(over: Partial<VariantView> & Pick<VariantView, 'id'>): VariantV
     thumbnailUrl: null,
     frameCount: null,
     durationS: null,
+    outputs: {},
+    qc: null,
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...over,
   };

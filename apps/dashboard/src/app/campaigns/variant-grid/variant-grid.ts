@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { MatrixInput, VariantView } from '@shotmatrix/contracts';
+import type { MatrixInput, QcReport, VariantView } from '@shotmatrix/contracts';
 import { StatusChip } from '../../shared/status-chip';
 import { percent } from '../../shared/format';
 import type { StreamState } from '../campaign-events';
@@ -30,6 +30,12 @@ export class VariantGrid {
   protected readonly percent = percent;
   protected readonly coords = cellCoords;
   protected readonly approval = approvalChip;
+
+  /** The failed checks' reasons (or what was measured) for the chip's tooltip. */
+  protected qcTitle(qc: QcReport): string {
+    const failed = qc.checks.filter((c) => c.status === 'fail');
+    return (failed.length ? failed : qc.checks.filter((c) => c.status === 'pass')).map((c) => c.detail).join('\n');
+  }
 
   /** "market de · label classic · …" for the tooltip and screen readers. */
   protected captionTitle(v: VariantView): string {

@@ -2,13 +2,21 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
-import type { VariantView } from '@shotmatrix/contracts';
+import type { QcCheck, VariantView } from '@shotmatrix/contracts';
 import { ErrorBanner } from '../../core/error-banner';
 import { ShotmatrixApi } from '../../core/shotmatrix-api';
 import { CampaignStream, openCampaignStream } from '../../campaigns/campaign-events';
 import { formatCount, formatSeconds, shortKey } from '../../shared/format';
 import { StatusChip } from '../../shared/status-chip';
 import { approvalChip, cellCoords } from '../../campaigns/live-variants';
+
+const DELIVERABLE_LABEL: Record<string, string> = {
+  master: 'Master — 1080p H.264',
+  draft: 'Draft — 540p H.264',
+  prores: 'ProRes 422 HQ',
+  hdr10: 'HDR10 — HEVC Main10, PQ',
+  exr: 'EXR frame 0 (half float, linear; the sequence is numbered beside it)',
+};
 
 @Component({
   selector: 'app-variant-page',
@@ -26,6 +34,25 @@ export class VariantPage {
   readonly id = input.required<string>();
 
   protected readonly variant = signal<VariantView | null>(null);
+  protected readonly checkText: Record<QcCheck['status'], string> = { pass: 'Pass', fail: 'Fail', 'not-checked': 'Not checked' };
+  protected readonly checkName: Record<QcCheck['name'], string> = {
+    frames: 'Frame count',
+    fps: 'Frame rate',
+    duration: 'Duration',
+    'foreground-ssim': 'Subject vs master (SSIM)',
+    'lock-keyframes': 'Lock keyframes',
+    'copy-ocr': 'Copy (OCR)',
+    'legal-line': 'Legal line on screen',
+    'safe-areas': 'Safe areas',
+  };
+
+  /** Every deliverable of the render, the playable master first. */
+  protected deliverables(v: VariantView): Array<{ kind: string; label: string; url: string }> {
+    const order = ['master', 'draft', 'prores', 'hdr10', 'exr'];
+    return Object.entries(v.outputs ?? {})
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([kind, url]) => ({ kind, url, label: DELIVERABLE_LABEL[kind] ?? kind }));
+  }
   protected readonly loading = signal(true);
 
   protected readonly formatSeconds = formatSeconds;
