@@ -91,6 +91,8 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
     await page.waitForFunction(() =>
       [...document.querySelectorAll<HTMLImageElement>('[data-testid="variant-thumb"]')].every((i) => i.complete && i.naturalWidth > 0),
     );
+    // Every done render carries its QC verdict on the board.
+    await expectCount(page.getByTestId('qc-chip'), 8);
     await page.screenshot({ path: path.join(ARTIFACTS, 'board.png'), fullPage: true });
 
     // Renders ran off the master's analysis: the page shows it, with a scrub strip made from its sprite.
@@ -113,7 +115,17 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
       const v = document.querySelector<HTMLVideoElement>('[data-testid="variant-video"]');
       return !!v && v.currentTime > 0.5 && v.videoWidth === 640;
     }, undefined, { timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'variant.png') });
+    // The QC panel: the structure checks measured, the ones not built said plainly, and the "what changed" heatmap.
+    const qc = page.getByTestId('qc-panel');
+    await qc.waitFor();
+    expect(await qc.locator('[data-check="frames"]').getAttribute('data-status')).toBe('pass');
+    expect(await qc.locator('[data-check="duration"]').getAttribute('data-status')).toBe('pass');
+    expect(await qc.locator('[data-check="copy-ocr"]').getAttribute('data-status')).toBe('not-checked');
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="qc-heatmap"]');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'variant.png'), fullPage: true });
   });
 });
 

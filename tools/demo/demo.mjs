@@ -7,7 +7,7 @@
 // generated here (no footage lives in the repository). `npm start` imports
 // runDemo() after the stack is up.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openAsBlob, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, openAsBlob, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -64,6 +64,28 @@ const PLATES = [
   { code: 'sunset', file: 'plate-sunset.jpg', colours: ['0x2b1055', '0xd53369', '0xff9a44'] },
   { code: 'ocean', file: 'plate-ocean.jpg', colours: ['0x0b1d3a', '0x1f6f8b', '0x8fd3e8'] },
 ];
+
+/**
+ * Market grades for the demo, computed here (the shared LUTs stay out of the
+ * repository): a warm one for Germany and a cool one for Japan, as .cube files
+ * with red varying fastest.
+ */
+const GRADES = {
+  warm: ([r, g, b]) => [Math.min(1, r * 1.08 + 0.02), Math.min(1, g * 1.01 + 0.01), b * 0.86],
+  cool: ([r, g, b]) => [r * 0.9, Math.min(1, g * 1.0 + 0.01), Math.min(1, b * 1.08 + 0.03)],
+};
+
+function writeGrade(name) {
+  const size = 9;
+  const rows = [`TITLE "demo ${name}"`, `LUT_3D_SIZE ${size}`];
+  for (let b = 0; b < size; b++)
+    for (let g = 0; g < size; g++)
+      for (let r = 0; r < size; r++) rows.push(GRADES[name]([r, g, b].map((v) => v / (size - 1))).map((v) => v.toFixed(5)).join(' '));
+  mkdirSync(demoDir, { recursive: true });
+  const file = join(demoDir, `grade-${name}.cube`);
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  return file;
+}
 
 async function ensurePlate(plate, log) {
   const out = join(demoDir, plate.file);
@@ -167,14 +189,18 @@ export async function runDemo({
     plateIds[p.code] = plate.id;
   }
   log(`uploaded ${PLATES.length} background plates`);
+  for (const name of Object.keys(GRADES)) {
+    await api('POST', `/api/campaigns/${id}/luts?name=${name}`, { form: await fileForm(writeGrade(name)) });
+  }
+  log(`uploaded market grades: ${Object.keys(GRADES).join(', ')}`);
 
   await api('PUT', `/api/campaigns/${id}/matrix`, {
     // Edits name the campaign version they are based on.
     headers: { 'if-match': `"${campaign.version}"` },
     json: {
       markets: [
-        { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', copy: { headline: 'Sommer-Frische', price: 1.99 } },
-        { code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', copy: { headline: '夏のさわやかさ', price: 200 } },
+        { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', lut: 'warm', copy: { headline: 'Sommer-Frische', price: 1.99 } },
+        { code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', lut: 'cool', copy: { headline: '夏のさわやかさ', price: 200 } },
         { code: 'fr', name: 'France', locale: 'fr-FR', currency: 'EUR', copy: { headline: 'Fraîcheur d’été', price: 1.89 } },
       ],
       labels: [

@@ -13,7 +13,7 @@ import {
 } from '@shotmatrix/media';
 import { AnalysisEntity, insertOutbox, MasterShotEntity, PlaneTrackEntity, releasePlaneTracks } from '@shotmatrix/persistence';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
-import { analyseShot, loadOpenCv, trackPlane, workSize } from '@shotmatrix/vision';
+import { analyseShot, loadOpenCv, planeWorkSize, trackPlane } from '@shotmatrix/vision';
 import type { AnalysisResult } from './analysis-result';
 import { describeError, isDeterministic, publish, type WorkerDeps } from './render-variant.job';
 
@@ -206,9 +206,7 @@ async function planeTrackJob(deps: WorkerDeps, job: AnalyzeJob, planeTrackId: st
       const mezzanine = path.join(work, 'mezzanine.mp4');
       await deps.store.getToFile(r.mezzanineKey, mezzanine);
       const cv = await loadOpenCv();
-      // Labels are small: track at up to 960 px on the long side (twice the motion work size), never upscaled.
-      const half = workSize(r.mezzanine.width, r.mezzanine.height);
-      const size = 2 * half.width <= r.mezzanine.width ? { width: 2 * half.width, height: 2 * half.height } : { width: r.mezzanine.width, height: r.mezzanine.height };
+      const size = planeWorkSize(r.mezzanine.width, r.mezzanine.height);
       const out = await trackPlane(
         cv,
         deps.tools,

@@ -4,9 +4,9 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DataSource, In } from 'typeorm';
 import type { CameraMotionTrack, ColourStatsFrame, Keyframe, PlaneTrack, Quad } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, planeSeeds } from '@shotmatrix/domain';
+import { ANALYSER_VERSION, DEFAULT_COMPOSITE_SETTINGS, planeSeeds } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
-import { countFrames, probeVideo } from '@shotmatrix/media';
+import { countFrames, probeVideo, readFrames } from '@shotmatrix/media';
 import {
   AnalysisEntity,
   CampaignEntity,
@@ -82,7 +82,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   });
 
   /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
-  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean }>; planes?: Keyframe[] }) {
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string }>; planes?: Keyframe[] }) {
     const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
     const masterKey = `masters/${opts.sha}.mp4`;
@@ -121,9 +121,15 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
           direction: 'ltr',
           plateId: k.plate ? plate.id : null,
           lut: null,
-          aspect: null,
+          aspect: k.aspect ?? null,
           motionAdherence: 1,
           structureAdherence: 1,
+          ...(k.labelPlane
+            ? {
+                settings: { ...DEFAULT_COMPOSITE_SETTINGS, labelPlane: k.labelPlane },
+                labelPlane: planeSeeds(opts.planes ?? []).find((pl) => pl.plane === k.labelPlane)!,
+              }
+            : {}),
         },
       });
       // Two cells share each render key: it must render once.
@@ -166,7 +172,8 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     );
 
   it('analyses the master once, then renders each key once with the master frame count, audio and a thumbnail', async () => {
-    const keys = [{ key: 'a'.repeat(64), plate: true }, { key: 'b'.repeat(64) }];
+    // b puts its label on the plane the producer drew (tracked by the analysis, or by the render if that is not done yet).
+    const keys = [{ key: 'a'.repeat(64), plate: true, aspect: '9:16' }, { key: 'b'.repeat(64), labelPlane: 'early' }];
     const early: Keyframe = { kind: 'label-quad', frame: 0, plane: 'early', quad: [[120, 60], [200, 60], [200, 150], [120, 150]] };
     const { probe, analysis } = await seed({ masterFile: CLIP, sha: 'm1', keys, planes: [early] });
     expect((await db.getRepository(PlaneTrackEntity).findOneByOrFail({ analysisId: analysis.id })).status).toBe('waiting');
@@ -179,6 +186,26 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       await store.getToFile(done.outputKey!, out);
       expect(await countFrames(tools, out)).toBe(probe.frameCount);
       const outProbe = await probeVideo(tools, out);
+      if (key.startsWith('b')) {
+        // The label sits on the drawn plane (frame 0: its seed quad), not in the title-safe corner.
+        const first = async (file: string) => {
+          for await (const f of readFrames(tools, file, { width: probe.width, height: probe.height, pixelFormat: 'gray', frameCount: 1 })) return f;
+          throw new Error('no frame');
+        };
+        const mezz = path.join(env.config.workDir, 'check-mezz.mp4');
+        await store.getToFile(`analyses/m1/${ANALYSER_VERSION}/mezzanine.mp4`, mezz);
+        const [a, b] = [await first(mezz), await first(out)];
+        const meanDiff = (x0: number, y0: number, x1: number, y1: number) => {
+          let sum = 0;
+          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += Math.abs(a[y * probe.width + x] - b[y * probe.width + x]);
+          return sum / ((x1 - x0) * (y1 - y0));
+        };
+        expect(meanDiff(130, 70, 190, 140)).toBeGreaterThan(20);
+        expect(meanDiff(10, probe.height - 40, 100, probe.height - 12)).toBeLessThan(6);
+      }
+      // The 9:16 cell is a window that follows the subject, at the master's height.
+      if (key.startsWith('a')) expect([outProbe.width, outProbe.height]).toEqual([2 * Math.round((probe.height * 9) / 16 / 2), probe.height]);
+      else expect([outProbe.width, outProbe.height]).toEqual([probe.width, probe.height]);
       expect(Math.abs(outProbe.durationS - probe.durationS)).toBeLessThan(1 / probe.fps + 0.05);
       expect(outProbe.hasAudio).toBe(true);
       expect((await store.head(done.thumbnailKey!))?.size).toBeGreaterThan(1000);

@@ -9,7 +9,9 @@ import {
   harmoniseSubject,
   medianStats,
   OUTPUT_FILE,
+  planeCanvas,
   planPlateView,
+  type PlaneLabel,
   type CompositePlan,
   type Environment,
   type YuvAffine,
@@ -18,19 +20,33 @@ import {
   RENDER_EVENTS_CHANNEL,
   type CameraMotionTrack,
   type ColourStatsFrame,
+  type PlaneTrack,
+  type Quad,
   type QcCheck,
   type RenderChangedMessage,
   type RenderJobPayload,
 } from '@shotmatrix/contracts';
-import { DEFAULT_COMPOSITE_SETTINGS, DomainError, IDENTITY, layoutVariant, mixCubeLut, scaleMotion, type CompositeSettings } from '@shotmatrix/domain';
+import {
+  DEFAULT_COMPOSITE_SETTINGS,
+  DomainError,
+  followSubject,
+  IDENTITY,
+  layoutVariant,
+  mixCubeLut,
+  parseAspect,
+  SAME_ASPECT_TOLERANCE,
+  scaleMotion,
+  type CompositeSettings,
+  type ReframeWindow,
+} from '@shotmatrix/domain';
 import { countFrames, FfmpegError, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { AnalysisEntity, MasterShotEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
+import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
 import { measureVariant, qcSize } from '@shotmatrix/qc';
-import { colourStats, loadOpenCv } from '@shotmatrix/vision';
+import { colourStats, loadOpenCv, matteCentroids, planeWorkSize, trackPlane } from '@shotmatrix/vision';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
-import { renderLabelPng, type TemplateRegistry } from '@shotmatrix/templating';
+import { renderLabelPng, type LabelTemplate, type TemplateRegistry } from '@shotmatrix/templating';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -127,11 +143,18 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const lutPath = p.lutKey ? await get(p.lutKey, 'grade') : null;
 
     const environment = plate && mattePath ? await planEnvironment(deps, work, made!, plate, mattePath, frame, probe.frameCount, p, settings) : null;
+    const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fpsFraction, signal);
+    const outFrame = reframe ?? frame;
     const template = await deps.templates.get(p.template);
-    const layout = layoutVariant(probe, template.width / template.height);
+    const layout = layoutVariant(outFrame, template.width / template.height);
+    const onPlane = p.labelPlane && settings.labelPlane ? p.labelPlane : null;
+    const planeLabel = onPlane
+      ? await planPlaneLabel(deps, work, render, masterPath, probe, onPlane, template, p, signal)
+      : null;
     const label = renderLabelPng(template, p.fields, { width: layout.label.width });
     const labelPath = path.join(work, 'label.png');
     await writeFile(labelPath, label.png);
+    const canvas = planeLabel ? planeCanvas(planeLabel.quads, frame) : null;
 
     const s = p.structureAdherence;
     // The subject's share of the frame grade, premixed into one LUT: one lookup a frame instead of a grade and a blend.
@@ -152,7 +175,10 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       structureAdherence: s,
       subjectLutPath,
       harmonise: environment?.harmonise ?? null,
-      layers: [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }],
+      reframe,
+      planeLabel,
+      // The label goes onto its plane when the cell names one, else into the title-safe corner.
+      layers: planeLabel ? [] : [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }],
       outputs,
       encode: { crf: 20, preset: 'veryfast' },
       thumbnail: { path: path.join(work, 'thumb.jpg'), width: 480, frame: Math.floor(probe.frameCount / 2) },
@@ -167,6 +193,9 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const playable = outputs.find((o) => o.kind === 'master') ?? outputs.find((o) => o.kind === 'draft')!;
     const outProbe = await probeVideo(tools, playable.path);
     const frames = await countFrames(tools, playable.path);
+    if (frames !== probe.frameCount) {
+      throw new DomainError('FRAME_COUNT_MISMATCH', `the render has ${frames} frames but the master has ${probe.frameCount}`);
+    }
     const qc = await measureVariant(tools, {
       masterPath,
       master: probe,
@@ -174,15 +203,13 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       compositePath: plan.qcTap!.path,
       output: { frameCount: frames, fpsFraction: outProbe.fpsFraction, durationS: outProbe.durationS },
       structureAdherence: s,
+      // A label on the plane changes those pixels on purpose; the lock is measured around it.
+      layerBoxes: canvas ? [canvas] : [],
       edgeMarginPx: environment ? settings.choke + settings.feather + (settings.lightWrap > 0 ? LIGHT_WRAP_RADIUS(frame) * 2 : 0) : 0,
-      layerBoxes: [{ x: layout.label.x, y: layout.label.y, width: label.width, height: label.height }],
       lockFrames: master.keyframes.filter((k) => k.kind === 'lock').map((k) => k.frame),
       heatmapPath: path.join(work, 'heatmap.png'),
       signal,
     });
-    if (frames !== probe.frameCount) {
-      throw new DomainError('FRAME_COUNT_MISMATCH', `the render has ${frames} frames but the master has ${probe.frameCount}`);
-    }
 
     // Content-addressed keys: a second run of the same key writes the same objects.
     const prefix = `renders/${render.renderKey}`;
@@ -204,7 +231,7 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     await store.putFile(thumbnailKey, plan.thumbnail.path, 'image/jpeg');
     const heatmapKey = `${prefix}/qc-heatmap.png`;
     await store.putFile(heatmapKey, path.join(work, 'heatmap.png'), 'image/png');
-    const checks = [...qc.checks, ...unmeasured(environment !== null)];
+    const checks = [...qc.checks, ...unmeasured()];
     const report = { passed: checks.every((c) => c.status !== 'fail'), checks, heatmapKey, measuredAt: new Date().toISOString() };
     return { outputKey: stored[playable.kind], outputs: stored, thumbnailKey, frameCount: frames, durationS: outProbe.durationS, qc: report };
   } finally {
@@ -212,8 +239,102 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
   }
 }
 
+/**
+ * The label on its tracked plane: the track the analysis made for these seeds
+ * (tracked here from the mezzanine when it is not done yet, so a render never
+ * waits on it), the label rasterised about as large as the plane appears, and
+ * the master's brightness over the plane at its first seed as the reference
+ * for shading (which structure adherence scales).
+ */
+async function planPlaneLabel(
+  deps: WorkerDeps,
+  work: string,
+  render: RenderEntity,
+  masterPath: string,
+  probe: { width: number; height: number; frameCount: number },
+  onPlane: NonNullable<RenderParams['labelPlane']>,
+  template: LabelTemplate,
+  p: RenderParams,
+  signal: AbortSignal,
+): Promise<PlaneLabel> {
+  const { db, store, tools } = deps;
+  const row = render.analysisId
+    ? await db.getRepository(PlaneTrackEntity).findOneBy({ analysisId: render.analysisId, plane: onPlane.plane, seedsHash: onPlane.seedsHash })
+    : null;
+  let track: PlaneTrack;
+  if (row?.status === 'done' && row.resultKey) {
+    track = JSON.parse((await readObject(store, row.resultKey)).toString('utf8')) as PlaneTrack;
+  } else {
+    const cv = await loadOpenCv();
+    const size = planeWorkSize(probe.width, probe.height);
+    track = await trackPlane(cv, tools, masterPath, { ...probe, workWidth: size.width, workHeight: size.height }, onPlane.plane, onPlane.seeds, { signal });
+  }
+  if (track.frames.length !== probe.frameCount) {
+    throw new DomainError('RENDER_PLANE_MISMATCH', `label plane "${onPlane.plane}" was tracked over ${track.frames.length} frames, the mezzanine has ${probe.frameCount}`);
+  }
+  const first = [...onPlane.seeds].sort((a, b) => a.frame - b.frame)[0];
+  const edge = Math.max(...first.quad.map(([x, y], i) => Math.hypot(first.quad[(i + 1) % 4][0] - x, first.quad[(i + 1) % 4][1] - y)));
+  // Rasterised a little larger than it appears, so the warp samples down rather than up.
+  const width = Math.min(2048, Math.max(64, Math.round(edge * 1.5)));
+  const png = renderLabelPng(template, p.fields, { width });
+  const labelPath = path.join(work, 'plane-label.png');
+  await writeFile(labelPath, png.png);
+  return {
+    path: labelPath,
+    size: { width: png.width, height: png.height },
+    quads: track.frames.map((f) => f.quad),
+    shading: p.structureAdherence,
+    referenceLuma: await quadLuma(tools, masterPath, probe, first.frame, first.quad, signal),
+  };
+}
+
+/** Mean luma (0–255) of the master inside a quad on one frame. */
+async function quadLuma(tools: MediaTools, masterPath: string, frame: { width: number; height: number }, n: number, quad: Quad, signal: AbortSignal): Promise<number> {
+  const cv = await loadOpenCv();
+  for await (const grey of readFrames(tools, masterPath, { ...frame, pixelFormat: 'gray', startFrame: n, frameCount: 1, signal })) {
+    const img = new cv.Mat(frame.height, frame.width, cv.CV_8UC1);
+    const mask = cv.Mat.zeros(frame.height, frame.width, cv.CV_8UC1);
+    const pts = cv.matFromArray(4, 1, cv.CV_32SC2, quad.flatMap(([x, y]) => [Math.round(x - 0.5), Math.round(y - 0.5)]));
+    const polys = new cv.MatVector();
+    try {
+      img.data.set(grey);
+      polys.push_back(pts);
+      cv.fillPoly(mask, polys, new cv.Scalar(255));
+      return cv.mean(img, mask)[0];
+    } finally {
+      img.delete();
+      mask.delete();
+      pts.delete();
+      polys.delete();
+    }
+  }
+  throw new Error(`label plane: frame ${n} of the mezzanine could not be read`);
+}
+
+/**
+ * A cell whose aspect differs from the master's gets a window that follows
+ * the subject's matte centroid, smoothed over about half a second; without a
+ * matte the window holds the frame's centre.
+ */
+async function planReframe(
+  deps: WorkerDeps,
+  ratio: string | null,
+  frame: { width: number; height: number },
+  mattePath: string | null,
+  fpsFraction: string,
+  signal: AbortSignal,
+): Promise<ReframeWindow | null> {
+  const aspect = parseAspect(ratio);
+  if (!aspect || Math.abs(aspect / (frame.width / frame.height) - 1) < SAME_ASPECT_TOLERANCE) return null;
+  const [num, den] = fpsFraction.split('/').map(Number);
+  const fps = num / (den || 1);
+  if (!mattePath) return followSubject(frame, aspect, [null], 0);
+  const centroids = await matteCentroids(deps.tools, mattePath, frame, signal);
+  return followSubject(frame, aspect, centroids, fps / 2);
+}
+
 /** Checks this renderer does not make yet: said plainly on every report rather than passed silently. */
-function unmeasured(_hasEnvironment: boolean): QcCheck[] {
+function unmeasured(): QcCheck[] {
   return [
     { name: 'copy-ocr', status: 'not-checked', detail: 'OCR of the rendered copy against the copy deck is not built yet' },
     { name: 'legal-line', status: 'not-checked', detail: 'legal lines and supers are not rendered by this version; nothing to time' },

@@ -69,6 +69,22 @@ describe('buildCompositeArgs', () => {
     for (const n of not) expect(graph).not.toMatch(n);
   });
 
+  it('reframes before the layers, after the QC tap, and sizes outputs from the window', () => {
+    const x = Array.from({ length: N }, (_, i) => 2 * Math.round(i / 2));
+    const { graph } = buildCompositeArgs(
+      plan({ reframe: { width: 608, height: 1080, x, y: x.map(() => 0) }, qcTap: { path: '/w/qc.mkv', width: 640, height: 360 } }),
+      '/g',
+    );
+    const at = (re: RegExp) => graph.search(re);
+    expect(graph).toMatch(/crop=w=608:h=1080:x=.*n.*:y=0\[framed/);
+    expect(at(/\[qcSrc\]scale=640:360/)).toBeLessThan(at(/crop=w=608/));
+    expect(at(/crop=w=608/)).toBeLessThan(at(/overlay=96:800/));
+    expect(graph).toMatch(/\[out0\]scale=608:1080/);
+  });
+
+  it('refuses a reframe path of the wrong length', () =>
+    expect(() => buildCompositeArgs(plan({ reframe: { width: 608, height: 1080, x: [0], y: [0] } }), '/g')).toThrow('one position per master frame'));
+
   it('writes every deliverable from one split', () => {
     const { graph, args } = buildCompositeArgs(
       plan({ outputs: (['draft', 'master', 'prores', 'hdr10', 'exr'] as const).map((kind) => ({ kind, path: `/w/${kind}` })) }),

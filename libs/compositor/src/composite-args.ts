@@ -4,6 +4,7 @@ import type { CompositePlan, Grade, StillLayer } from './composite-plan';
 import { plateMoves } from './composite-plan';
 import { outputStage } from './outputs';
 import { perspectiveCorners } from './plate-view';
+import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel } from './plane-label';
 
 /** Blur radius of the light wrap, in master pixels: about 1 % of the frame's short side. */
 export const LIGHT_WRAP_RADIUS = (frame: { width: number; height: number }) => Math.max(2, Math.round(Math.min(frame.width, frame.height) / 100));
@@ -42,6 +43,15 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   let nextInput = 1;
   let label = 0;
   const fresh = (name: string) => `${name}${label++}`;
+
+  // The master is read once; a plane label shaded by it takes a second copy.
+  const pl = plan.planeLabel ?? null;
+  const shade = pl && pl.shading > 0;
+  let masterPad = '0:v';
+  if (shade) {
+    g.push(`[0:v]split=2[masterMain][masterShade]`);
+    masterPad = 'masterMain';
+  }
 
   let picture: string;
   const s = plan.structureAdherence;
@@ -90,7 +100,7 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
 
     // Subject: the master's own pixels, moved toward the plate by (1 − s), cut out by the matte.
     let subject = fresh('subject');
-    g.push(`[0:v]${restamp}${plan.harmonise ? `,${lutyuvFilter(plan.harmonise)}` : ''}[${subject}]`);
+    g.push(`[${masterPad}]${restamp}${plan.harmonise ? `,${lutyuvFilter(plan.harmonise)}` : ''}[${subject}]`);
     if (subjectGradeAmount > 0) subject = gradeChain(g, subject, subjectGrade(plan, subjectGradeAmount), fresh);
 
     if (env.lightWrap > 0) {
@@ -116,18 +126,34 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     }
   } else {
     picture = fresh('comp');
-    g.push(`[0:v]${restamp}[${picture}]`);
+    g.push(`[${masterPad}]${restamp}[${picture}]`);
     // No matte to tell subject from surroundings: the whole frame takes the grade, as the subject would, by 1 − s.
     if (subjectGradeAmount > 0) picture = gradeChain(g, picture, subjectGrade(plan, subjectGradeAmount), fresh);
   }
 
+  if (pl) picture = planeLabelChain(g, args, picture, pl, { width: W, height: H }, master.frameCount, restamp, nextInput++, fresh);
+
+  // The QC tap sees the composite in the master's frame, before reframing and before the layers drawn on purpose.
+  const tap = plan.qcTap;
+  if (tap) {
+    const main = fresh('comp');
+    g.push(`[${picture}]split=2[${main}][qcSrc]`, `[qcSrc]scale=${tap.width}:${tap.height}:flags=bilinear,format=gray[qc]`);
+    picture = main;
+  }
+  const rf = plan.reframe;
+  const out = rf ? { width: rf.width, height: rf.height } : { width: W, height: H };
+  if (rf) {
+    // crop evaluates x and y every frame (n counts from 0); the window's path is a few straight segments.
+    const path = (v: number[]) => frameExpr(v, { variable: 'n', firstValue: 0, tolerance: 0.5, digits: 2 });
+    const framed = fresh('framed');
+    g.push(`[${picture}]crop=w=${rf.width}:h=${rf.height}:x=${path(rf.x)}:y=${path(rf.y)}[${framed}]`);
+    picture = framed;
+  }
   for (const layer of plan.layers) picture = overlayStill(g, args, picture, layer, nextInput++, fresh);
 
-  const outs = plan.outputs.map((o) => ({ o, stage: outputStage(o, { width: W, height: H }, plan.encode, master.hasAudio) }));
+  const outs = plan.outputs.map((o) => ({ o, stage: outputStage(o, out, plan.encode, master.hasAudio) }));
   const splits = outs.map((_, i) => `out${i}`);
-  const tap = plan.qcTap;
-  g.push(`[${picture}]split=${outs.length + 1 + (tap ? 1 : 0)}${splits.map((l) => `[${l}]`).join('')}[thumbSrc]${tap ? '[qcSrc]' : ''}`);
-  if (tap) g.push(`[qcSrc]scale=${tap.width}:${tap.height}:flags=bilinear,format=gray[qc]`);
+  g.push(`[${picture}]split=${outs.length + 1}${splits.map((l) => `[${l}]`).join('')}[thumbSrc]`);
   outs.forEach(({ stage }, i) => g.push(`[out${i}]${stage.filters.join(',')}[v${i}]`));
   const tf = Math.min(Math.max(0, Math.round(plan.thumbnail.frame)), master.frameCount - 1);
   g.push(`[thumbSrc]select=eq(n\\,${tf}),scale=${even(plan.thumbnail.width)}:-2,format=yuvj420p[thumb]`);
@@ -140,6 +166,55 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   args.push('-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', plan.thumbnail.path);
   if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-an', tap.path);
   return { args, graph: g.join(';\n') };
+}
+
+/**
+ * The label on its tracked plane: the padded label stretched to a fixed
+ * canvas, repeated per frame and warped by `perspective` onto that frame's
+ * quad; multiplied by the master's luma over the canvas (normalised to the
+ * plane's seeded brightness, by the shading share); shown only where tracked.
+ */
+function planeLabelChain(
+  g: string[],
+  args: string[],
+  under: string,
+  pl: PlaneLabel,
+  frame: { width: number; height: number },
+  frameCount: number,
+  restamp: string,
+  index: number,
+  fresh: (n: string) => string,
+): string {
+  const canvas = planeCanvas(pl.quads, frame);
+  if (!canvas) return under;
+  args.push(...input(pl.path));
+  const filled = fillLostQuads(pl.quads);
+  const corners = filled.map((q) => planeLabelCorners(pl.size, canvas, q));
+  const coord = (k: number, axis: 0 | 1) => frameExpr(corners.map((c) => c[k][axis]), { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX });
+  const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
+  const warped = fresh('planeLabel');
+  g.push(
+    `[${index}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
+      `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=gbrap,loop=loop=${frameCount - 1}:size=1:start=0,${restamp},` +
+      `perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${warped}]`,
+  );
+  let label = warped;
+  if (pl.shading > 0) {
+    const k = pl.shading;
+    const gain = 255 / Math.max(8, pl.referenceLuma);
+    const shadeOut = fresh('shade');
+    g.push(
+      `[masterShade]${restamp},crop=${canvas.width}:${canvas.height}:${canvas.x}:${canvas.y},format=gray,` +
+        `lut=y=clip(${num3(1 - k)}*255+${num3(k * gain)}*val\\,0\\,255),format=gbrap[${shadeOut}]`,
+    );
+    const shaded = fresh('planeLabel');
+    g.push(`[${label}][${shadeOut}]blend=c0_mode=multiply:c1_mode=multiply:c2_mode=multiply:c3_mode=normal[${shaded}]`);
+    label = shaded;
+  }
+  const out = fresh('labelled');
+  const enable = trackedFramesExpr(pl.quads);
+  g.push(`[${under}][${label}]overlay=${canvas.x}:${canvas.y}:format=auto${enable ? `:enable='${enable}'` : ''}[${out}]`);
+  return out;
 }
 
 /** The subject's share of the frame grade: the premixed LUT at full strength when there is one. */
@@ -183,6 +258,11 @@ function assertPlan(plan: CompositePlan): void {
   if (!/^\d+\/\d+$/.test(master.fpsFraction) || master.fpsFraction.startsWith('0')) problems.push(`master rate "${master.fpsFraction}" is not a fraction like 25/1`);
   if (!plan.outputs.length) problems.push('at least one output is needed');
   if (!(plan.structureAdherence >= 0 && plan.structureAdherence <= 1)) problems.push('structure adherence must be in 0…1');
+  if (plan.reframe) {
+    const r = plan.reframe;
+    if (r.x.length !== master.frameCount || r.y.length !== master.frameCount) problems.push('the reframe path needs one position per master frame');
+    if (!(r.width >= 2 && r.height >= 2 && r.width <= master.width && r.height <= master.height)) problems.push('the reframe window must fit inside the master frame');
+  }
   if (plan.grade && ![plan.grade.plateAmount, plan.grade.frameAmount].every((a) => a >= 0 && a <= 1)) problems.push('grade amounts must be in 0…1');
   if (env) {
     if (env.motion.length && env.motion.length !== master.frameCount) {

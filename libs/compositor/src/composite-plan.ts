@@ -1,6 +1,7 @@
-import { cornerDisplacement, type Mat3 } from '@shotmatrix/domain';
+import { cornerDisplacement, type Mat3, type ReframeWindow } from '@shotmatrix/domain';
 import type { YuvAffine } from './harmonise';
 import type { OutputSpec, EncodeSettings } from './outputs';
+import type { PlaneLabel } from './plane-label';
 import type { PlateView } from './plate-view';
 
 export interface MasterInput {
@@ -65,7 +66,11 @@ export interface CompositePlan {
   structureAdherence: number;
   /** The subject pulled toward the plate's colour (null at s = 1 or without a plate). */
   harmonise: YuvAffine | null;
-  /** Labels, supers, legal lines, end cards: over everything, never graded. */
+  /** The label on the tracked plane: part of the scene, so before the QC tap and the reframe. */
+  planeLabel?: PlaneLabel | null;
+  /** A window of another aspect that follows the subject (domain's followSubject); outputs take its size. */
+  reframe?: ReframeWindow | null;
+  /** Labels, supers, legal lines, end cards: over everything, never graded, placed in the (reframed) output frame. */
   layers: StillLayer[];
   outputs: OutputSpec[];
   encode: EncodeSettings;

@@ -1,12 +1,12 @@
-import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { applyH, cornerDisplacement, inv3, mul3, scaleMotion, type Mat3 } from '@shotmatrix/domain';
+import { applyH, cornerDisplacement, followSubject, inv3, mul3, scaleMotion, type Mat3 } from '@shotmatrix/domain';
 import { countFrames, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { weightedSsim } from '@shotmatrix/qc';
-import { createCameraMotionEstimator, loadOpenCv, type Cv } from '@shotmatrix/vision';
+import { createCameraMotionEstimator, loadOpenCv, matteCentroids, type Cv } from '@shotmatrix/vision';
 import { buildCompositeArgs } from './composite-args';
 import type { CompositePlan } from './composite-plan';
 import { planPlateView } from './plate-view';
@@ -246,11 +246,79 @@ describe('composite render (real ffmpeg, real footage)', () => {
     expect(s0).toBeLessThan(s1);
   });
 
+  it('reframes to 9:16 around the subject it follows, keeping every frame', async () => {
+    const centroids = await matteCentroids(tools, mattePath, { width: W, height: H });
+    expect(centroids).toHaveLength(N);
+    expect(Math.abs(centroids[0]![0] - W / 2)).toBeLessThan(2);
+    const reframe = followSubject({ width: W, height: H }, 9 / 16, centroids, 12)!;
+    await render(plan('portrait', 1, { reframe, outputs: [{ kind: 'master', path: path.join(dir, 'portrait.mp4') }] }), 'portrait');
+    const probe = JSON.parse(
+      (await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', path.join(dir, 'portrait.mp4')])).stdout,
+    ).streams[0];
+    expect(probe).toEqual({ width: 304, height: 540 });
+    expect(await countFrames(tools, path.join(dir, 'portrait.mp4'))).toBe(N);
+    // The subject sits in the middle of the master, so the window is the middle of the frame.
+    expect(reframe.x.every((x) => Math.abs(x - (W - 304) / 2) <= 2)).toBe(true);
+  });
+
+  it('warps a label onto a tracked plane every frame and hides it where the plane was lost', async () => {
+    const labelPng = path.join(dir, 'magenta.png');
+    await runFfmpeg(tools, ['-f', 'lavfi', '-i', 'color=c=0xff00ff:s=200x100,format=rgba', '-frames:v', '1', labelPng]);
+    const seed: Array<[number, number]> = [
+      [600, 60],
+      [800, 60],
+      [800, 160],
+      [600, 160],
+    ];
+    const LOST = 20;
+    const quads = truth.map((h, t) => (t === LOST ? null : (seed.map(([x, y]) => applyH(h, x, y)) as [[number, number], [number, number], [number, number], [number, number]])));
+    const p = plan('plane', 1, {
+      environment: null,
+      planeLabel: { path: labelPng, size: { width: 200, height: 100 }, quads, shading: 0, referenceLuma: 128 },
+    });
+    await render(p, 'plane');
+    const errors: number[] = [];
+    const rgb = new cv.Mat(H, W, cv.CV_8UC3);
+    const f32 = new cv.Mat();
+    const ch = new cv.MatVector();
+    const w = new cv.Mat();
+    let t = 0;
+    try {
+      for await (const f of readFrames(tools, path.join(dir, 'plane.mp4'), { width: W, height: H, pixelFormat: 'rgb24' })) {
+        rgb.data.set(f);
+        // Magenta-ness, soft: (R + B)/2 − G above a floor. x264's 4:2:0 chroma blurs the label's colour edge over
+        // two pixels; soft weights keep that blur from biasing the centroid the way a hard threshold would.
+        rgb.convertTo(f32, cv.CV_32FC3);
+        cv.split(f32, ch);
+        cv.addWeighted(ch.get(0), 0.5, ch.get(2), 0.5, 0, w);
+        cv.subtract(w, ch.get(1), w);
+        cv.threshold(w, w, 60, 0, cv.THRESH_TOZERO);
+        const m = cv.moments(w, false);
+        const area = m.m00 / 255;
+        if (t === LOST) {
+          expect(area).toBeLessThan(50);
+        } else {
+          const [cx, cy] = applyH(truth[t], 700, 110);
+          // Moments count pixel centres on integers; the contracts put them on halves.
+          errors.push(Math.hypot(m.m10 / m.m00 + 0.5 - cx, m.m01 / m.m00 + 0.5 - cy));
+          expect(area).toBeGreaterThan(0.7 * 200 * 100 * truth[t][0] * truth[t][4]);
+        }
+        t += 1;
+      }
+    } finally {
+      for (const x of [rgb, f32, w]) x.delete();
+      ch.delete();
+    }
+    expect(t).toBe(N);
+    console.log(`label on a tracked plane: centre error mean ${mean(errors).toFixed(3)} px, worst ${Math.max(...errors).toFixed(3)} px over ${errors.length} frames`);
+    expect(Math.max(...errors)).toBeLessThan(1);
+  });
+
   it('writes every deliverable in one pass: frame counts equal, HDR10 is PQ/BT.2020, EXR frames are half float', async () => {
     const outputs = ['draft', 'master', 'prores', 'hdr10', 'exr'] as const;
     const files: Record<string, string> = { draft: 'd.mp4', master: 'm.mp4', prores: 'p.mov', hdr10: 'h.mp4', exr: 'exr/%05d.exr' };
     await rm(path.join(dir, 'exr'), { recursive: true, force: true });
-    await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'exr')));
+    await mkdir(path.join(dir, 'exr'));
     await render(plan('all', 1, { outputs: outputs.map((kind) => ({ kind, path: path.join(dir, files[kind]) })) }), 'all');
     for (const k of ['draft', 'master', 'prores', 'hdr10'] as const) expect(await countFrames(tools, path.join(dir, files[k]))).toBe(N);
     const probe = async (f: string) =>

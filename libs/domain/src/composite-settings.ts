@@ -24,6 +24,11 @@ export interface CompositeSettings {
   harmonise: number;
   /** Which deliverables to write; a browser-playable one (draft or master) is always among them. */
   outputs: Deliverable[];
+  /**
+   * The tracked label plane (its `label-quad` keyframes on the master) the
+   * label is warped onto; null puts the label in the title-safe corner.
+   */
+  labelPlane: string | null;
 }
 
 export const DEFAULT_COMPOSITE_SETTINGS: CompositeSettings = {
@@ -35,9 +40,10 @@ export const DEFAULT_COMPOSITE_SETTINGS: CompositeSettings = {
   gradeFrame: 0.5,
   harmonise: 0.5,
   outputs: ['master'],
+  labelPlane: null,
 };
 
-const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs'>, [number, number]> = {
+const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane'>, [number, number]> = {
   choke: [0, 20],
   feather: [0, 50],
   lightWrap: [0, 1],
@@ -55,6 +61,13 @@ export function compositeSettings(params: Record<string, unknown>, where = 'para
       throw new DomainError('MATRIX_BAD_SETTING', `${where}.${key}: expected a number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
     }
     out[key] = v;
+  }
+  const plane = params.labelPlane;
+  if (plane !== undefined && plane !== null) {
+    if (typeof plane !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(plane)) {
+      throw new DomainError('MATRIX_BAD_SETTING', `${where}.labelPlane: expected the name of a label plane (lower-case letters, digits, "-", "_"), got ${JSON.stringify(plane)}`);
+    }
+    out.labelPlane = plane;
   }
   const o = params.outputs;
   if (o !== undefined) {

@@ -6,3 +6,4 @@ export * from './keyframes';
 export * from './homography';
 export * from './composite-settings';
 export * from './cube-lut';
+export * from './reframe';

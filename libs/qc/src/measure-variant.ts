@@ -26,7 +26,7 @@ export interface MeasureVariantInput {
    */
   edgeMarginPx: number;
   /** Master-pixel boxes drawn over on purpose (labels, supers): changes there are the brief, not a broken lock. */
-  layerBoxes: Array<{ x: number; y: number; width: number; height: number }>;
+  layerBoxes?: Array<{ x: number; y: number; width: number; height: number }>;
   lockFrames: number[];
   /** Where the "what changed" heatmap PNG is written. */
   heatmapPath: string;
@@ -97,7 +97,7 @@ export async function measureVariant(tools: MediaTools, o: MeasureVariantInput):
     core.data.set(matteFrame);
     cv.threshold(core, core, 250, 255, cv.THRESH_BINARY);
     cv.erode(core, core, kernel);
-    for (const r of o.layerBoxes) {
+    for (const r of o.layerBoxes ?? []) {
       const p1 = new cv.Point(Math.floor(r.x * scale), Math.floor(r.y * scale));
       const p2 = new cv.Point(Math.ceil((r.x + r.width) * scale), Math.ceil((r.y + r.height) * scale));
       cv.rectangle(core, p1, p2, new cv.Scalar(0), -1);

@@ -49,6 +49,12 @@ export function workSize(width: number, height: number): { width: number; height
   return { width: even(width), height: even(height) };
 }
 
+/** Labels are small: planes are tracked at up to twice the motion work size (960 px long side), never upscaled. */
+export function planeWorkSize(width: number, height: number): { width: number; height: number } {
+  const half = workSize(width, height);
+  return 2 * half.width <= width ? { width: 2 * half.width, height: 2 * half.height } : { width, height };
+}
+
 /**
  * Everything that keeps a variant "the same shot", from one master: the
  * subject's matte (chroma key where the footage is a flat key colour, else

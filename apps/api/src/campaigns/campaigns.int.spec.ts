@@ -128,6 +128,15 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
 
     const list = await json('GET', '/campaigns');
     expect(list.body.find((c: { id: string }) => c.id === id)).toMatchObject({ hasMaster: true, counts: { total: 8 } });
+
+    // A label plane the master has no quads for is refused at expansion, naming the cell, and changes nothing.
+    const onPlane = { ...matrix(plate.body.id), defaults: { params: { labelPlane: 'front' } } };
+    expect((await putMatrix(id, onPlane)).status).toBe(200);
+    const refused = await json('POST', `/campaigns/${id}/expand`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('MATRIX_UNKNOWN_LABEL_PLANE');
+    expect(refused.body.message).toMatch(/^cell market=de;label=classic;background=original: params\.labelPlane "front" has no label-quad keyframes/);
+    expect(await count('render')).toBe(8);
   });
 
   describe('bad input gets a 4xx that names the problem and leaves nothing behind', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ExpansionSummary } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, compositeSettings, DomainError, renderKey, type MatrixCell } from '@shotmatrix/domain';
+import { ANALYSER_VERSION, compositeSettings, DomainError, planeSeeds, renderKey, type MatrixCell } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { AnalysisEntity, ensureAnalysis, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
 import { OUTBOX_RELAY } from '../common/tokens';
@@ -42,16 +42,30 @@ export class ExpansionService {
     const { id: analysisId } = await this.db.transaction((tx) => ensureAnalysis(tx, master.sha256, ANALYSER_VERSION));
     const analysis = await this.db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysisId });
 
+    const planes = new Map(planeSeeds(master.keyframes).map((p) => [p.plane, p]));
+    const seedsOf = (plane: string, cellKey: string) => {
+      const found = planes.get(plane);
+      if (!found) {
+        throw new DomainError(
+          'MATRIX_UNKNOWN_LABEL_PLANE',
+          `cell ${cellKey}: params.labelPlane "${plane}" has no label-quad keyframes on the master; draw the label's corners on the master page first`,
+        );
+      }
+      return found;
+    };
     const templateHash = new Map([...templates].map(([name, t]) => [name, createHash('sha256').update(t.source).digest('hex')]));
     const planned: PlannedCell[] = cells.map((cell) => {
       const r = cell.render;
       const plate = r.plateId ? plates.get(r.plateId)! : null;
       const lut = r.lut ? luts.get(r.lut)! : null;
+      const settings = compositeSettings(r.params, `cell ${cell.key}: params`);
+      const labelPlane = settings.labelPlane ? seedsOf(settings.labelPlane, cell.key) : null;
       const key = renderKey({
         masterSha256: master.sha256,
         analysisVersion: ANALYSER_VERSION,
         templateSha256: templateHash.get(r.template)!,
-        assets: { plate: plate?.sha256 ?? null, lut: lut?.sha256 ?? null },
+        // The plane's quads decide where the label lands: a re-drawn quad is a new render.
+        assets: { plate: plate?.sha256 ?? null, lut: lut?.sha256 ?? null, labelPlane: labelPlane?.seedsHash ?? null },
         render: r,
       });
       const params: RenderParams = {
@@ -66,7 +80,8 @@ export class ExpansionService {
         aspect: r.aspect,
         motionAdherence: r.motionAdherence,
         structureAdherence: r.structureAdherence,
-        settings: compositeSettings(r.params, `cell ${cell.key}: params`),
+        settings,
+        labelPlane,
       };
       return { cell, key, params };
     });

@@ -1,3 +1,4 @@
+import type { Quad } from '@shotmatrix/contracts';
 import type { CompositeSettings } from '@shotmatrix/domain';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
@@ -17,6 +18,8 @@ export interface RenderParams {
   aspect: string | null;
   motionAdherence: number;
   structureAdherence: number;
+  /** The plane the label is warped onto, with the seeds (quads on keyframes) it was keyed by. */
+  labelPlane?: { plane: string; seedsHash: string; seeds: Array<{ frame: number; quad: Quad }> } | null;
   /** Absent on renders planned before the compositor (they render with the defaults). */
   settings?: CompositeSettings;
 }

@@ -1,0 +1,88 @@
+import { applyH, homographyFromPoints } from '@shotmatrix/domain';
+import type { Quad } from '@shotmatrix/contracts';
+import type { PerspectiveCorners, Rect } from './plate-view';
+
+/** Transparent border, in label pixels, so `perspective`'s edge clamping samples nothing but transparency outside the quad. */
+export const LABEL_PAD = 4;
+
+/**
+ * A label warped onto a tracked plane: where the tracker lost the plane
+ * (null quads) the label is hidden rather than guessed.
+ */
+export interface PlaneLabel {
+  /** The rendered label, PNG with alpha. */
+  path: string;
+  size: { width: number; height: number };
+  /** Per master frame, in master pixels (corners TL, TR, BR, BL). */
+  quads: Array<Quad | null>;
+  /** 0…1: how much of the master's light and shade across the plane the label takes (structure adherence). */
+  shading: number;
+  /** The master's mean luma (0–255) over the plane where it was seeded: that brightness leaves the label as designed. */
+  referenceLuma: number;
+}
+
+/** The one fixed canvas every frame's warped label fits in: the quads' union box, even-aligned, inside the frame. */
+export function planeCanvas(quads: Array<Quad | null>, frame: { width: number; height: number }): Rect | null {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const q of quads) {
+    if (!q) continue;
+    for (const [x, y] of q) {
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+    }
+  }
+  if (!Number.isFinite(x0)) return null;
+  const left = Math.max(0, 2 * Math.floor((x0 - 2) / 2));
+  const top = Math.max(0, 2 * Math.floor((y0 - 2) / 2));
+  const right = Math.min(frame.width - (frame.width % 2), 2 * Math.ceil((x1 + 2) / 2));
+  const bottom = Math.min(frame.height - (frame.height % 2), 2 * Math.ceil((y1 + 2) / 2));
+  if (right - left < 2 || bottom - top < 2) return null;
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/**
+ * `perspective` corners (sense=destination, pixel centres on integers) that
+ * put the padded, canvas-sized label's inner rectangle on `quad`, in canvas
+ * coordinates. The padding maps just outside the quad, so it stays clear.
+ */
+export function planeLabelCorners(label: { width: number; height: number }, canvas: Rect, quad: Quad): PerspectiveCorners {
+  const sx = canvas.width / (label.width + 2 * LABEL_PAD);
+  const sy = canvas.height / (label.height + 2 * LABEL_PAD);
+  const inner: Quad = [
+    [LABEL_PAD * sx, LABEL_PAD * sy],
+    [(LABEL_PAD + label.width) * sx, LABEL_PAD * sy],
+    [(LABEL_PAD + label.width) * sx, (LABEL_PAD + label.height) * sy],
+    [LABEL_PAD * sx, (LABEL_PAD + label.height) * sy],
+  ];
+  const target = quad.map(([x, y]) => [x - canvas.x, y - canvas.y]) as Quad;
+  const h = homographyFromPoints(inner, target);
+  if (!h) throw new Error('label plane: a tracked quad is degenerate');
+  const corner = (ix: number, iy: number): [number, number] => {
+    const [u, v] = applyH(h, ix + 0.5, iy + 0.5);
+    return [u - 0.5, v - 0.5];
+  };
+  return [corner(0, 0), corner(canvas.width, 0), corner(0, canvas.height), corner(canvas.width, canvas.height)];
+}
+
+/** `enable` expression for the frames that have a quad; null when every frame has one. */
+export function trackedFramesExpr(quads: Array<Quad | null>): string | null {
+  if (quads.every((q) => q)) return null;
+  const spans: Array<[number, number]> = [];
+  quads.forEach((q, i) => {
+    if (!q) return;
+    const last = spans.at(-1);
+    if (last && last[1] === i - 1) last[1] = i;
+    else spans.push([i, i]);
+  });
+  if (!spans.length) return '0';
+  return spans.map(([a, b]) => `between(n\\,${a}\\,${b})`).join('+');
+}
+
+/** Lost frames borrow the nearest tracked quad, so the corner paths stay continuous (those frames are hidden anyway). */
+export function fillLostQuads(quads: Array<Quad | null>): Quad[] {
+  const known = quads.map((q, i) => (q ? i : -1)).filter((i) => i >= 0);
+  if (!known.length) throw new Error('label plane: the plane was not tracked on any frame');
+  return quads.map((q, i) => q ?? quads[known.reduce((best, k) => (Math.abs(k - i) < Math.abs(best - i) ? k : best), known[0])]!);
+}
