@@ -82,7 +82,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   });
 
   /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
-  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string }>; planes?: Keyframe[] }) {
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; lut?: boolean }>; planes?: Keyframe[] }) {
     const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
     const masterKey = `masters/${opts.sha}.mp4`;
@@ -105,6 +105,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       isCurrent: true,
     });
     await store.putFile('plates/beach.jpg', PLATE);
+    await store.putFile('luts/warm.cube', path.join(SHARED_MEDIA, 'luts/warm_cinema.cube'));
     const plate = await db.getRepository(PlateEntity).save({ campaignId: campaign.id, filename: 'beach.jpg', storageKey: 'plates/beach.jpg', sha256: 'b', width: 6144, height: 4096 });
     const analysis = await db.getRepository(AnalysisEntity).save({ masterSha256: opts.sha, analyserVersion: ANALYSER_VERSION, status: 'queued' });
     for (const [i, k] of opts.keys.entries()) {
@@ -120,7 +121,8 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
           locale: 'de-DE',
           direction: 'ltr',
           plateId: k.plate ? plate.id : null,
-          lut: null,
+          lut: k.lut ? 'warm' : null,
+          lutKey: k.lut ? 'luts/warm.cube' : null,
           aspect: k.aspect ?? null,
           motionAdherence: 1,
           structureAdherence: 1,
@@ -173,7 +175,12 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
 
   it('analyses the master once, then renders each key once with the master frame count, audio and a thumbnail', async () => {
     // b puts its label on the plane the producer drew (tracked by the analysis, or by the render if that is not done yet).
-    const keys = [{ key: 'a'.repeat(64), plate: true, aspect: '9:16' }, { key: 'b'.repeat(64), labelPlane: 'early' }];
+    // c keeps the master's surroundings but grades them: the matte keeps the subject out of the grade at s = 1.
+    const keys = [
+      { key: 'a'.repeat(64), plate: true, aspect: '9:16' },
+      { key: 'b'.repeat(64), labelPlane: 'early' },
+      { key: 'c'.repeat(64), lut: true },
+    ];
     const early: Keyframe = { kind: 'label-quad', frame: 0, plane: 'early', quad: [[120, 60], [200, 60], [200, 150], [120, 150]] };
     const { probe, analysis } = await seed({ masterFile: CLIP, sha: 'm1', keys, planes: [early] });
     expect((await db.getRepository(PlaneTrackEntity).findOneByOrFail({ analysisId: analysis.id })).status).toBe('waiting');
@@ -186,6 +193,19 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       await store.getToFile(done.outputKey!, out);
       expect(await countFrames(tools, out)).toBe(probe.frameCount);
       const outProbe = await probeVideo(tools, out);
+      if (key.startsWith('c')) {
+        const first = async (file: string) => {
+          for await (const f of readFrames(tools, file, { width: probe.width, height: probe.height, pixelFormat: 'rgb24', frameCount: 1 })) return f;
+          throw new Error('no frame');
+        };
+        const mezz = path.join(env.config.workDir, 'check-mezz.mp4');
+        await store.getToFile(`analyses/m1/${ANALYSER_VERSION}/mezzanine.mp4`, mezz);
+        const [a, b] = [await first(mezz), await first(out)];
+        // The yellow backdrop (top-left corner) took the warm grade; QC above proved the subject did not.
+        let diff = 0;
+        for (let y = 0; y < 30; y++) for (let x = 0; x < 30; x++) for (let ch = 0; ch < 3; ch++) diff += Math.abs(a[(y * probe.width + x) * 3 + ch] - b[(y * probe.width + x) * 3 + ch]);
+        expect(diff / (30 * 30 * 3)).toBeGreaterThan(4);
+      }
       if (key.startsWith('b')) {
         // The label sits on the drawn plane (frame 0: its seed quad), not in the title-safe corner.
         const first = async (file: string) => {
@@ -311,7 +331,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   it('fails the renders of a master whose analysis fails, with the reason, without retrying', async () => {
     const corrupt = path.join(env.config.workDir, 'corrupt.mp4');
     await writeFile(corrupt, Buffer.alloc(64 * 1024, 7));
-    const key = 'c'.repeat(64);
+    const key = 'f'.repeat(64);
     const { analysis } = await seed({ masterFile: corrupt, sha: 'm2', keys: [{ key }] });
     const failed = await settled(key);
     expect(failed.status).toBe('failed');

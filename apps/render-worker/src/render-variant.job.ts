@@ -142,7 +142,13 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const mattePath = made?.matteKey ? await get(made.matteKey, 'matte') : null;
     const lutPath = p.lutKey ? await get(p.lutKey, 'grade') : null;
 
-    const environment = plate && mattePath ? await planEnvironment(deps, work, made!, plate, mattePath, frame, probe.frameCount, p, settings) : null;
+    const environment =
+      plate && mattePath
+        ? await planEnvironment(deps, work, made!, plate, mattePath, frame, probe.frameCount, p, settings)
+        : mattePath && lutPath && settings.gradeFrame > 0 && p.structureAdherence > 0
+          ? // No plate, but a grade the subject takes only by (1 − s): the matte keeps the two apart.
+            { env: ownSurroundings(mattePath, settings), harmonise: null }
+          : null;
     const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fpsFraction, signal);
     const outFrame = reframe ?? frame;
     const template = await deps.templates.get(p.template);
@@ -164,6 +170,11 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       subjectLutPath = path.join(work, 'subject-grade.cube');
       await writeFile(subjectLutPath, mixCubeLut(await readFile(lutPath, 'utf8'), subjectAmount));
     }
+    let frameLutPath: string | null = null;
+    if (lutPath && environment && !environment.env.plate && settings.gradeFrame > 0) {
+      frameLutPath = path.join(work, 'frame-grade.cube');
+      await writeFile(frameLutPath, mixCubeLut(await readFile(lutPath, 'utf8'), settings.gradeFrame));
+    }
     // Deliverables get their own folder: their names (master.mp4, …) may be those of the downloaded inputs.
     const outDir = path.join(work, 'out');
     await mkdir(path.join(outDir, 'exr'), { recursive: true });
@@ -174,6 +185,7 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       grade: lutPath ? { lutPath, plateAmount: settings.gradePlate, frameAmount: settings.gradeFrame } : null,
       structureAdherence: s,
       subjectLutPath,
+      frameLutPath,
       harmonise: environment?.harmonise ?? null,
       reframe,
       planeLabel,
@@ -340,6 +352,11 @@ function unmeasured(): QcCheck[] {
     { name: 'legal-line', status: 'not-checked', detail: 'legal lines and supers are not rendered by this version; nothing to time' },
     { name: 'safe-areas', status: 'not-checked', detail: 'safe-area layout per aspect is not built yet; the label sits in the title-safe corner' },
   ];
+}
+
+/** The master's own surroundings kept (no plate), cut from the subject by the matte so each takes its share of the grade. */
+function ownSurroundings(mattePath: string, settings: CompositeSettings): Environment {
+  return { mattePath, plate: null, view: null, motion: [], chokePx: settings.choke, featherPx: settings.feather, lightWrap: 0, effects: [] };
 }
 
 /**

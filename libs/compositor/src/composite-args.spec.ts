@@ -85,6 +85,20 @@ describe('buildCompositeArgs', () => {
   it('refuses a reframe path of the wrong length', () =>
     expect(() => buildCompositeArgs(plan({ reframe: { width: 608, height: 1080, x: [0], y: [0] } }), '/g')).toThrow('one position per master frame'));
 
+  it('keeps the master’s own surroundings: they take the frame grade in full, the subject only by (1 − s)', () => {
+    const p = plan({ grade: { lutPath: '/w/warm.cube', plateAmount: 1, frameAmount: 0.6 }, frameLutPath: '/w/frame-60.cube' });
+    p.environment = { ...p.environment!, plate: null, view: null, motion: [] };
+    const { graph, args } = buildCompositeArgs(p, '/g');
+    expect(args.filter((a) => a === '-i')).toHaveLength(3); // master, matte, label
+    expect(graph).toMatch(/\[0:v\]split=2\[masterMain\]\[masterBg\]/);
+    expect(graph).toMatch(/\[masterBg\]settb=1\/25,setpts=N\[bg\d+\]/);
+    expect(graph).toMatch(/lut3d=file='\/w\/frame-60.cube'/);
+    // s = 1: the subject path has no grade.
+    expect(graph).toMatch(/\[masterMain\]settb=1\/25,setpts=N\[subject\d+\]/);
+    expect(graph).not.toMatch(/\[subject\d+\]format=gbrp/);
+    expect(graph).not.toMatch(/perspective/);
+  });
+
   it('writes every deliverable from one split', () => {
     const { graph, args } = buildCompositeArgs(
       plan({ outputs: (['draft', 'master', 'prores', 'hdr10', 'exr'] as const).map((kind) => ({ kind, path: `/w/${kind}` })) }),

@@ -1,6 +1,6 @@
 import { frameExpr } from './frame-expr';
 import { lutyuvFilter } from './harmonise';
-import type { CompositePlan, Grade, StillLayer } from './composite-plan';
+import type { CompositePlan, Environment, Grade, StillLayer } from './composite-plan';
 import { plateMoves } from './composite-plan';
 import { outputStage } from './outputs';
 import { perspectiveCorners } from './plate-view';
@@ -44,12 +44,14 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   let label = 0;
   const fresh = (name: string) => `${name}${label++}`;
 
-  // The master is read once; a plane label shaded by it takes a second copy.
+  // The master is read once; its own surroundings (no plate) and a plane label shaded by it take more copies.
   const pl = plan.planeLabel ?? null;
-  const shade = pl && pl.shading > 0;
+  const shade = !!pl && pl.shading > 0 && !!planeCanvas(pl.quads, { width: W, height: H });
+  const ownBackground = !!env && !env.plate;
+  const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : [])];
   let masterPad = '0:v';
-  if (shade) {
-    g.push(`[0:v]split=2[masterMain][masterShade]`);
+  if (copies.length > 1) {
+    g.push(`[0:v]split=${copies.length}${copies.map((c) => `[${c}]`).join('')}`);
     masterPad = 'masterMain';
   }
 
@@ -60,42 +62,28 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   if (env) {
     const matteIn = nextInput++;
     args.push(...input(env.mattePath));
-    const plateIn = nextInput++;
-    args.push(...input(env.plate.path, env.plate.kind === 'video' ? ['-stream_loop', '-1'] : []));
-
+    let plate: string;
+    if (env.plate && env.view) {
+      const plateIn = nextInput++;
+      args.push(...input(env.plate.path, env.plate.kind === 'video' ? ['-stream_loop', '-1'] : []));
+      plate = plateChain(g, plan, env, plateIn, { width: W, height: H }, restamp, `${num}/${den ?? 1}`, fresh);
+    } else {
+      // The master's own surroundings: the frame grade in full, once a frame (premixed, so one lookup).
+      plate = fresh('bg');
+      g.push(`[masterBg]${restamp}[${plate}]`);
+      if (plan.grade?.frameAmount) {
+        const grade = plan.frameLutPath ? { lutPath: plan.frameLutPath, amount: 1 } : { lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount };
+        plate = gradeChain(g, plate, grade, fresh);
+        const back = fresh('bg');
+        g.push(`[${plate}]format=yuv420p[${back}]`);
+        plate = back;
+      }
+    }
     // Matte: choke by eroding, feather by blurring; gblur's sigma is about a third of the visible falloff.
     const matteChain = ['format=gray', ...Array.from({ length: Math.round(env.chokePx) }, () => 'erosion')];
     if (env.featherPx > 0) matteChain.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
     const alpha = env.lightWrap > 0 ? 'alphaSrc' : 'alpha';
     g.push(`[${matteIn}:v]${restamp},${matteChain.join(',')}[${alpha}]`);
-
-    // Plate: the planned crop at frame size, graded once for a still, then one copy per master frame.
-    const c = env.view.crop;
-    const prep = ['format=gbrp', `crop=${c.width}:${c.height}:${c.x}:${c.y}:exact=1`, `scale=${W}:${H}:flags=bicubic`, 'setsar=1'];
-    const plateGrades: Grade[] = [];
-    if (plan.grade?.plateAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.plateAmount });
-    if (plan.grade?.frameAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount });
-    let plate = fresh('plate');
-    g.push(`[${plateIn}:v]${prep.join(',')}[${plate}]`);
-    for (const grade of plateGrades) plate = gradeChain(g, plate, grade, fresh);
-    const timed = fresh('plate');
-    const repeat = env.plate.kind === 'image' ? `loop=loop=${master.frameCount - 1}:size=1:start=0,` : `trim=end_frame=${master.frameCount},`;
-    // fps (a no-op on frames already one tick apart) gives the link the master's rate; a still's would be 25/1,
-    // and the encoder's time base is taken from it.
-    g.push(`[${plate}]format=yuv420p,${repeat}${restamp},fps=${num}/${den ?? 1}[${timed}]`);
-    plate = timed;
-    if (plateMoves(env)) {
-      const corners = env.motion.map((h) => perspectiveCorners(env.view, { width: W, height: H }, h));
-      const coord = (k: number, axis: 0 | 1) =>
-        frameExpr(
-          corners.map((cs) => cs[k][axis]),
-          { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX },
-        );
-      const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
-      const moved = fresh('plate');
-      g.push(`[${plate}]perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${moved}]`);
-      plate = moved;
-    }
     for (const fx of env.effects) plate = overlayStill(g, args, plate, fx, nextInput++, fresh);
 
     // Subject: the master's own pixels, moved toward the plate by (1 − s), cut out by the matte.
@@ -131,7 +119,10 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     if (subjectGradeAmount > 0) picture = gradeChain(g, picture, subjectGrade(plan, subjectGradeAmount), fresh);
   }
 
-  if (pl) picture = planeLabelChain(g, args, picture, pl, { width: W, height: H }, master.frameCount, restamp, nextInput++, fresh);
+  // A plane never tracked has no canvas and adds no input.
+  if (pl && planeCanvas(pl.quads, { width: W, height: H })) {
+    picture = planeLabelChain(g, args, picture, pl, { width: W, height: H }, master.frameCount, restamp, nextInput++, fresh);
+  }
 
   // The QC tap sees the composite in the master's frame, before reframing and before the layers drawn on purpose.
   const tap = plan.qcTap;
@@ -166,6 +157,46 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   args.push('-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', plan.thumbnail.path);
   if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-an', tap.path);
   return { args, graph: g.join(';\n') };
+}
+
+/**
+ * The plate: the planned crop at frame size, graded once for a still, one copy
+ * per master frame, and warped per frame by `perspective` when the camera moved.
+ */
+function plateChain(
+  g: string[],
+  plan: CompositePlan,
+  env: Environment,
+  plateIn: number,
+  frame: { width: number; height: number },
+  restamp: string,
+  rate: string,
+  fresh: (n: string) => string,
+): string {
+  const { master } = plan;
+  const c = env.view!.crop;
+  const prep = ['format=gbrp', `crop=${c.width}:${c.height}:${c.x}:${c.y}:exact=1`, `scale=${frame.width}:${frame.height}:flags=bicubic`, 'setsar=1'];
+  const plateGrades: Grade[] = [];
+  if (plan.grade?.plateAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.plateAmount });
+  if (plan.grade?.frameAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount });
+  let plate = fresh('plate');
+  g.push(`[${plateIn}:v]${prep.join(',')}[${plate}]`);
+  for (const grade of plateGrades) plate = gradeChain(g, plate, grade, fresh);
+  const timed = fresh('plate');
+  const repeat = env.plate!.kind === 'image' ? `loop=loop=${master.frameCount - 1}:size=1:start=0,` : `trim=end_frame=${master.frameCount},`;
+  // fps (a no-op on frames already one tick apart) gives the link the master's rate; a still's would be 25/1,
+  // and the encoder's time base is taken from it.
+  g.push(`[${plate}]format=yuv420p,${repeat}${restamp},fps=${rate}[${timed}]`);
+  plate = timed;
+  if (plateMoves(env)) {
+    const corners = env.motion.map((h) => perspectiveCorners(env.view!, frame, h));
+    const coord = (k: number, axis: 0 | 1) => frameExpr(corners.map((cs) => cs[k][axis]), { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX });
+    const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
+    const moved = fresh('plate');
+    g.push(`[${plate}]perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${moved}]`);
+    plate = moved;
+  }
+  return plate;
 }
 
 /**

@@ -36,8 +36,13 @@ export interface StillLayer {
 export interface Environment {
   /** Grey video, one frame per master frame, white = subject. */
   mattePath: string;
-  plate: { kind: 'image' | 'video'; path: string; width: number; height: number };
-  view: PlateView;
+  /**
+   * The new background; null keeps the master's own surroundings, which then
+   * take the frame grade in full while the subject takes it by (1 − s).
+   */
+  plate: { kind: 'image' | 'video'; path: string; width: number; height: number } | null;
+  /** The plate's crop (null without a plate). */
+  view: PlateView | null;
   /** Per master frame: frame-0 → frame-n transform of the plate, already scaled by motion adherence. */
   motion: Mat3[];
   /** Shrink the matte by this many pixels (removes a fringe of the old background). */
@@ -62,6 +67,8 @@ export interface CompositePlan {
    * blends per frame.
    */
   subjectLutPath?: string | null;
+  /** The frame grade premixed at `grade.frameAmount`, for the master's own surroundings when no plate replaces them. */
+  frameLutPath?: string | null;
   /** Structure adherence s ∈ [0, 1]. */
   structureAdherence: number;
   /** The subject pulled toward the plate's colour (null at s = 1 or without a plate). */
@@ -87,6 +94,7 @@ export interface CompositePlan {
 export const STILL_PLATE_TOLERANCE_PX = 0.05;
 
 export function plateMoves(env: Environment): boolean {
+  if (!env.plate || !env.view) return false;
   const frame = { width: env.view.rect.width, height: env.view.rect.height };
   return env.motion.some((h) => cornerDisplacement(h, frame) > STILL_PLATE_TOLERANCE_PX);
 }
