@@ -194,15 +194,41 @@ export async function runDemo({
   }
   log(`uploaded market grades: ${Object.keys(GRADES).join(', ')}`);
 
+  // A timing mark on the master: the tagline super comes off there, while the legal line stays on.
+  const keyframes = await api('GET', `/api/campaigns/${id}/master/keyframes`);
+  await api('PUT', `/api/campaigns/${id}/master/keyframes`, {
+    headers: { 'if-match': `"${keyframes.version}"` },
+    json: { keyframes: [...keyframes.keyframes, { kind: 'mark', frame: 75, name: 'tagline-off' }] },
+  });
+
   await api('PUT', `/api/campaigns/${id}/matrix`, {
     // Edits name the campaign version they are based on.
     headers: { 'if-match': `"${campaign.version}"` },
     json: {
       markets: [
-        { code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', lut: 'warm', copy: { headline: 'Sommer-Frische', price: 1.99 } },
-        { code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', lut: 'cool', copy: { headline: '夏のさわやかさ', price: 200 } },
-        { code: 'fr', name: 'France', locale: 'fr-FR', currency: 'EUR', copy: { headline: 'Fraîcheur d’été', price: 1.89 } },
+        {
+          code: 'de', name: 'Germany', locale: 'de-DE', currency: 'EUR', lut: 'warm',
+          copy: { headline: 'Sommer-Frische', price: 1.99, tagline: 'Gemacht für den Sommer', legal: 'Nur solange der Vorrat reicht. Unverbindliche Preisempfehlung.' },
+        },
+        {
+          code: 'jp', name: 'Japan', locale: 'ja-JP', currency: 'JPY', lut: 'cool',
+          copy: { headline: '夏のさわやかさ', price: 200, tagline: '夏のための一本', legal: '数量限定。価格はメーカー希望小売価格です。' },
+        },
+        {
+          code: 'fr', name: 'France', locale: 'fr-FR', currency: 'EUR',
+          copy: { headline: 'Fraîcheur d’été', price: 1.89, tagline: 'Fait pour l’été', legal: 'Dans la limite des stocks disponibles.' },
+        },
       ],
+      // Every cell: the tagline super until the mark, the legal line for the whole shot (QC wants 3 s of it).
+      defaults: {
+        params: {
+          supers: [
+            { template: 'super-tagline', to: 'tagline-off' },
+            { template: 'legal-line', role: 'legal' },
+          ],
+          legalMinSeconds: 3,
+        },
+      },
       labels: [
         { code: 'classic', template: 'label-classic' },
         { code: 'badge', template: 'label-badge' },

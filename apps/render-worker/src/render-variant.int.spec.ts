@@ -82,7 +82,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   });
 
   /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
-  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; lut?: boolean }>; planes?: Keyframe[] }) {
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; lut?: boolean; legal?: boolean }>; planes?: Keyframe[] }) {
     const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
     const masterKey = `masters/${opts.sha}.mp4`;
@@ -117,7 +117,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
         params: {
           masterShotId: master.id,
           template: 'label-classic',
-          fields: { headline: 'Sommer-Frische', price: '1,99 €' },
+          fields: { headline: 'Sommer-Frische', price: '1,99 €', ...(k.legal ? { legal: 'Nur solange der Vorrat reicht.', tagline: 'Gemacht für den Sommer' } : {}) },
           locale: 'de-DE',
           direction: 'ltr',
           plateId: k.plate ? plate.id : null,
@@ -126,6 +126,16 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
           aspect: k.aspect ?? null,
           motionAdherence: 1,
           structureAdherence: 1,
+          ...(k.legal
+            ? {
+                settings: { ...DEFAULT_COMPOSITE_SETTINGS, legalMinSeconds: 1 },
+                // A legal line for the first 100 frames (1.67 s at 59.94 fps) and a super over the rest.
+                overlays: [
+                  { template: 'legal-line', role: 'legal' as const, from: 0, to: 99 },
+                  { template: 'super-tagline', role: 'super' as const, from: 100, to: 400 },
+                ],
+              }
+            : {}),
           ...(k.labelPlane
             ? {
                 settings: { ...DEFAULT_COMPOSITE_SETTINGS, labelPlane: k.labelPlane },
@@ -179,7 +189,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     const keys = [
       { key: 'a'.repeat(64), plate: true, aspect: '9:16' },
       { key: 'b'.repeat(64), labelPlane: 'early' },
-      { key: 'c'.repeat(64), lut: true },
+      { key: 'c'.repeat(64), lut: true, legal: true },
     ];
     const early: Keyframe = { kind: 'label-quad', frame: 0, plane: 'early', quad: [[120, 60], [200, 60], [200, 150], [120, 150]] };
     const { probe, analysis } = await seed({ masterFile: CLIP, sha: 'm1', keys, planes: [early] });
@@ -245,6 +255,10 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       expect(byName['foreground-ssim']).toMatchObject({ status: 'pass' });
       expect(byName['foreground-ssim'].value).toBeGreaterThanOrEqual(0.97);
       expect(byName['copy-ocr'].status).toBe('not-checked');
+      // b's label is on its plane, in the scene: no overlay to place.
+      expect(byName['safe-areas'].status).toBe(key.startsWith('b') ? 'not-checked' : 'pass');
+      if (key.startsWith('c')) expect(byName['legal-line']).toMatchObject({ status: 'pass', threshold: 1 });
+      else expect(byName['legal-line'].status).toBe('not-checked');
       expect((await store.head(qc.heatmapKey))?.size).toBeGreaterThan(1000);
       expect(done.outputs).toEqual({ master: done.outputKey });
     }

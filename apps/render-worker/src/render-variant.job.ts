@@ -34,14 +34,16 @@ import {
   layoutVariant,
   mixCubeLut,
   parseAspect,
+  placeOverlay,
   SAME_ASPECT_TOLERANCE,
+  titleSafe,
   scaleMotion,
   type CompositeSettings,
   type ReframeWindow,
 } from '@shotmatrix/domain';
 import { countFrames, FfmpegError, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
-import { measureVariant, qcSize } from '@shotmatrix/qc';
+import { legalLineCheck, measureVariant, qcSize, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
 import { colourStats, loadOpenCv, matteCentroids, planeWorkSize, trackPlane } from '@shotmatrix/vision';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
@@ -151,8 +153,13 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
           : null;
     const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fpsFraction, signal);
     const outFrame = reframe ?? frame;
+    // Timed overlays (supers, legal lines, end cards) in the output frame's title-safe area.
+    const overlays = await renderOverlays(deps, work, p, outFrame);
+    const legalTop = Math.min(...overlays.filter((o) => o.role === 'legal').map((o) => o.y), outFrame.height);
+    const safe = titleSafe(outFrame);
+    const reserve = Math.max(0, safe.y + safe.height - legalTop + Math.round(outFrame.height * 0.01));
     const template = await deps.templates.get(p.template);
-    const layout = layoutVariant(outFrame, template.width / template.height);
+    const layout = layoutVariant(outFrame, template.width / template.height, overlays.some((o) => o.role === 'legal') ? reserve : 0);
     const onPlane = p.labelPlane && settings.labelPlane ? p.labelPlane : null;
     const planeLabel = onPlane
       ? await planPlaneLabel(deps, work, render, masterPath, probe, onPlane, template, p, signal)
@@ -190,7 +197,10 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       reframe,
       planeLabel,
       // The label goes onto its plane when the cell names one, else into the title-safe corner.
-      layers: planeLabel ? [] : [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }],
+      layers: [
+        ...(planeLabel ? [] : [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }]),
+        ...overlays.map((o) => ({ path: o.path, x: o.x, y: o.y, from: o.from, to: o.to })),
+      ],
       outputs,
       encode: { crf: 20, preset: 'veryfast' },
       thumbnail: { path: path.join(work, 'thumb.jpg'), width: 480, frame: Math.floor(probe.frameCount / 2) },
@@ -243,12 +253,48 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     await store.putFile(thumbnailKey, plan.thumbnail.path, 'image/jpeg');
     const heatmapKey = `${prefix}/qc-heatmap.png`;
     await store.putFile(heatmapKey, path.join(work, 'heatmap.png'), 'image/png');
-    const checks = [...qc.checks, ...unmeasured()];
+    const [num, den] = probe.fpsFraction.split('/').map(Number);
+    const placed: PlacedLayer[] = [
+      ...(planeLabel ? [] : [{ name: 'label', x: layout.label.x, y: layout.label.y, width: label.width, height: label.height }]),
+      ...overlays.map((o) => ({ name: `${o.role} ${o.template}`, x: o.x, y: o.y, width: o.width, height: o.height })),
+    ];
+    const checks = [
+      ...qc.checks,
+      legalLineCheck(overlays.filter((o) => o.role === 'legal'), num / (den || 1), settings.legalMinSeconds),
+      safeAreaCheck(outFrame, placed),
+      ...unmeasured(),
+    ];
     const report = { passed: checks.every((c) => c.status !== 'fail'), checks, heatmapKey, measuredAt: new Date().toISOString() };
     return { outputKey: stored[playable.kind], outputs: stored, thumbnailKey, frameCount: frames, durationS: outProbe.durationS, qc: report };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+interface RenderedOverlay {
+  template: string;
+  role: 'super' | 'legal' | 'endcard';
+  path: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  from: number;
+  to: number;
+}
+
+/** Rasterises each timed overlay from its template with the cell's copy, sized and placed for the output frame. */
+async function renderOverlays(deps: WorkerDeps, work: string, p: RenderParams, frame: { width: number; height: number }): Promise<RenderedOverlay[]> {
+  const out: RenderedOverlay[] = [];
+  for (const [i, o] of (p.overlays ?? []).entries()) {
+    const t = await deps.templates.get(o.template);
+    const box = placeOverlay(frame, o.role, t.width / t.height);
+    const png = renderLabelPng(t, p.fields, { width: box.width });
+    const file = path.join(work, `overlay-${i}.png`);
+    await writeFile(file, png.png);
+    out.push({ template: o.template, role: o.role, path: file, x: box.x, y: box.y, width: png.width, height: png.height, from: o.from, to: o.to });
+  }
+  return out;
 }
 
 /**
@@ -349,8 +395,6 @@ async function planReframe(
 function unmeasured(): QcCheck[] {
   return [
     { name: 'copy-ocr', status: 'not-checked', detail: 'OCR of the rendered copy against the copy deck is not built yet' },
-    { name: 'legal-line', status: 'not-checked', detail: 'legal lines and supers are not rendered by this version; nothing to time' },
-    { name: 'safe-areas', status: 'not-checked', detail: 'safe-area layout per aspect is not built yet; the label sits in the title-safe corner' },
   ];
 }
 

@@ -10,6 +10,14 @@ describe('compositeSettings', () => {
       outputs: ['master', 'hdr10'],
     });
   });
+  it('reads timed overlays, defaulting the role and the marks', () =>
+    expect(compositeSettings({ supers: [{ template: 'super-tagline', from: 'intro' }, { template: 'legal-line', role: 'legal' }], legalMinSeconds: 2 })).toMatchObject({
+      supers: [
+        { template: 'super-tagline', role: 'super', from: 'intro', to: null },
+        { template: 'legal-line', role: 'legal', from: null, to: null },
+      ],
+      legalMinSeconds: 2,
+    }));
   it('adds a playable draft when only delivery formats are asked for', () =>
     expect(compositeSettings({ outputs: ['prores', 'exr'] }).outputs).toEqual(['draft', 'prores', 'exr']));
   it.each([
@@ -18,5 +26,10 @@ describe('compositeSettings', () => {
     [{ outputs: ['mov'] }, 'params.outputs: expected a list of distinct draft, master, prores, hdr10, exr, got ["mov"]'],
     [{ outputs: [] }, 'params.outputs'],
     [{ labelPlane: 'Front Label' }, 'params.labelPlane: expected the name of a label plane'],
+    [{ supers: 'tagline' }, 'params.supers: expected a list'],
+    [{ supers: [{ template: 'super-tagline', role: 'banner' }] }, 'params.supers[0].role: must be one of super, legal, endcard'],
+    [{ supers: [{ template: 'super-tagline', from: 'Intro!' }] }, 'params.supers[0].from: must name a timing mark'],
+    [{ supers: [{ template: 'super-tagline', colour: 'red' }] }, 'params.supers[0]: unknown key colour'],
+    [{ legalMinSeconds: 90 }, 'params.legalMinSeconds: expected a number from 0 to 60'],
   ])('%j is refused with the key named', (p, msg) => expect(() => compositeSettings(p)).toThrow(msg));
 });

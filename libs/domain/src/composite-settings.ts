@@ -29,6 +29,21 @@ export interface CompositeSettings {
    * label is warped onto; null puts the label in the title-safe corner.
    */
   labelPlane: string | null;
+  /** Timed overlays from `super` templates: supers, legal lines, end cards, each on between two timing marks. */
+  supers: SuperSetting[];
+  /** Seconds the legal line must be on screen; QC fails a variant below it (0: no requirement). */
+  legalMinSeconds: number;
+}
+
+export const SUPER_ROLES = ['super', 'legal', 'endcard'] as const;
+export type SuperRole = (typeof SUPER_ROLES)[number];
+
+export interface SuperSetting {
+  template: string;
+  role: SuperRole;
+  /** Timing marks (the master's `mark` keyframes) it starts and ends on; null: the shot's first or last frame. */
+  from: string | null;
+  to: string | null;
 }
 
 export const DEFAULT_COMPOSITE_SETTINGS: CompositeSettings = {
@@ -41,16 +56,44 @@ export const DEFAULT_COMPOSITE_SETTINGS: CompositeSettings = {
   harmonise: 0.5,
   outputs: ['master'],
   labelPlane: null,
+  supers: [],
+  legalMinSeconds: 0,
 };
 
-const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane'>, [number, number]> = {
+const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' | 'supers'>, [number, number]> = {
   choke: [0, 20],
   feather: [0, 50],
   lightWrap: [0, 1],
   gradePlate: [0, 1],
   gradeFrame: [0, 1],
   harmonise: [0, 1],
+  legalMinSeconds: [0, 60],
 };
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const MAX_SUPERS = 8;
+
+function parseSupers(v: unknown, where: string): SuperSetting[] {
+  const bad = (at: string, what: string) => new DomainError('MATRIX_BAD_SETTING', `${where}.supers${at}: ${what}`);
+  if (!Array.isArray(v)) throw bad('', 'expected a list of { template, role, from, to }');
+  if (v.length > MAX_SUPERS) throw bad('', `at most ${MAX_SUPERS} overlays a cell`);
+  return v.map((item, i) => {
+    const o = (item ?? {}) as Record<string, unknown>;
+    if (typeof item !== 'object' || Array.isArray(item)) throw bad(`[${i}]`, 'expected { template, role, from, to }');
+    const unknown = Object.keys(o).filter((k) => !['template', 'role', 'from', 'to'].includes(k));
+    if (unknown.length) throw bad(`[${i}]`, `unknown key ${unknown[0]}`);
+    if (typeof o.template !== 'string' || !/^[a-z0-9-]+$/.test(o.template)) throw bad(`[${i}].template`, 'must name a template in templates/');
+    const role = o.role ?? 'super';
+    if (!SUPER_ROLES.includes(role as SuperRole)) throw bad(`[${i}].role`, `must be one of ${SUPER_ROLES.join(', ')}`);
+    const mark = (k: 'from' | 'to') => {
+      const m = o[k];
+      if (m === undefined || m === null) return null;
+      if (typeof m !== 'string' || !NAME.test(m)) throw bad(`[${i}].${k}`, 'must name a timing mark on the master');
+      return m;
+    };
+    return { template: o.template, role: role as SuperRole, from: mark('from'), to: mark('to') };
+  });
+}
 
 export function compositeSettings(params: Record<string, unknown>, where = 'params'): CompositeSettings {
   const out: CompositeSettings = { ...DEFAULT_COMPOSITE_SETTINGS, outputs: [...DEFAULT_COMPOSITE_SETTINGS.outputs] };
@@ -62,9 +105,10 @@ export function compositeSettings(params: Record<string, unknown>, where = 'para
     }
     out[key] = v;
   }
+  if (params.supers !== undefined) out.supers = parseSupers(params.supers, where);
   const plane = params.labelPlane;
   if (plane !== undefined && plane !== null) {
-    if (typeof plane !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(plane)) {
+    if (typeof plane !== 'string' || !NAME.test(plane)) {
       throw new DomainError('MATRIX_BAD_SETTING', `${where}.labelPlane: expected the name of a label plane (lower-case letters, digits, "-", "_"), got ${JSON.stringify(plane)}`);
     }
     out.labelPlane = plane;

@@ -1,2 +1,3 @@
 export { weightedSsim, type SsimResult } from './ssim';
 export { FOREGROUND_SSIM_MIN, measureVariant, qcSize, type MeasureVariantInput, type VariantMeasurement } from './measure-variant';
+export { legalLineCheck, safeAreaCheck, type PlacedLayer } from './layout-checks';

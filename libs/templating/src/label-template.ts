@@ -13,8 +13,11 @@ export interface LabelTemplate {
   fields: TemplateField[];
   /** Handlebars source producing SVG. */
   source: string;
-  /** `label` templates are offered to producers; `scene` ones feed the demo's synthetic master. */
-  kind: 'label' | 'scene';
+  /**
+   * `label` templates are the cell's label; `super` ones are timed overlays
+   * (supers, legal lines, end cards); `scene` ones feed the demo's synthetic master.
+   */
+  kind: 'label' | 'super' | 'scene';
   description?: string;
 }
 
@@ -47,7 +50,7 @@ export function parseTemplateSchema(name: string, json: string, source: string):
   const width = size('width');
   const height = size('height');
   const kind = obj['kind'] ?? 'label';
-  if (kind !== 'label' && kind !== 'scene') problems.push('"kind" must be "label" or "scene"');
+  if (kind !== 'label' && kind !== 'super' && kind !== 'scene') problems.push('"kind" must be "label", "super" or "scene"');
   const fields: TemplateField[] = [];
   if (!Array.isArray(obj['fields'])) problems.push('"fields" must be an array');
   for (const [i, f] of ((obj['fields'] as unknown[]) ?? []).entries()) {

@@ -14,6 +14,8 @@ describe('TemplateRegistry', () => {
       ['demo-scene', 'scene'],
       ['label-badge', 'label'],
       ['label-classic', 'label'],
+      ['legal-line', 'super'],
+      ['super-tagline', 'super'],
     ]);
     const classic = all.find((t) => t.name === 'label-classic');
     expect(classic).toMatchObject({ width: 800, height: 260 });

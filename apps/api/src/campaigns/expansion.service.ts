@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ExpansionSummary } from '@shotmatrix/contracts';
-import { ANALYSER_VERSION, compositeSettings, DomainError, planeSeeds, renderKey, type MatrixCell } from '@shotmatrix/domain';
+import { ANALYSER_VERSION, canonicalJson, compositeSettings, DomainError, planeSeeds, renderKey, type MatrixCell } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { AnalysisEntity, ensureAnalysis, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
 import { OUTBOX_RELAY } from '../common/tokens';
@@ -43,6 +43,7 @@ export class ExpansionService {
     const analysis = await this.db.getRepository(AnalysisEntity).findOneByOrFail({ id: analysisId });
 
     const planes = new Map(planeSeeds(master.keyframes).map((p) => [p.plane, p]));
+    const marks = new Map(master.keyframes.flatMap((k) => (k.kind === 'mark' ? [[k.name, k.frame] as const] : [])));
     const seedsOf = (plane: string, cellKey: string) => {
       const found = planes.get(plane);
       if (!found) {
@@ -60,12 +61,34 @@ export class ExpansionService {
       const lut = r.lut ? luts.get(r.lut)! : null;
       const settings = compositeSettings(r.params, `cell ${cell.key}: params`);
       const labelPlane = settings.labelPlane ? seedsOf(settings.labelPlane, cell.key) : null;
+      const overlays = settings.supers.map((sup, i) => {
+        const at = (mark: string | null, end: number, k: 'from' | 'to') => {
+          if (mark === null) return end;
+          const frame = marks.get(mark);
+          if (frame === undefined) {
+            throw new DomainError('MATRIX_UNKNOWN_MARK', `cell ${cell.key}: params.supers[${i}].${k}: the master has no timing mark "${mark}"; pin it on the master page`);
+          }
+          return frame;
+        };
+        const from = at(sup.from, 0, 'from');
+        const to = at(sup.to, master.frameCount - 1, 'to');
+        if (to < from) throw new DomainError('MATRIX_BAD_SETTING', `cell ${cell.key}: params.supers[${i}] ends (frame ${to}) before it starts (frame ${from})`);
+        return { template: sup.template, role: sup.role, from, to };
+      });
+      const overlayAssets = Object.fromEntries(overlays.map((o) => [`template:${o.template}`, templateHash.get(o.template)!]));
       const key = renderKey({
         masterSha256: master.sha256,
         analysisVersion: ANALYSER_VERSION,
         templateSha256: templateHash.get(r.template)!,
         // The plane's quads decide where the label lands: a re-drawn quad is a new render.
-        assets: { plate: plate?.sha256 ?? null, lut: lut?.sha256 ?? null, labelPlane: labelPlane?.seedsHash ?? null },
+        assets: {
+          plate: plate?.sha256 ?? null,
+          lut: lut?.sha256 ?? null,
+          labelPlane: labelPlane?.seedsHash ?? null,
+          // Overlays count by their templates' sources and by the frames their marks resolve to.
+          ...overlayAssets,
+          timing: overlays.length ? canonicalJson(overlays) : null,
+        },
         render: r,
       });
       const params: RenderParams = {
@@ -82,6 +105,7 @@ export class ExpansionService {
         structureAdherence: r.structureAdherence,
         settings,
         labelPlane,
+        overlays,
       };
       return { cell, key, params };
     });

@@ -80,7 +80,20 @@ export class MatrixService {
       const sig = JSON.stringify(cell.render.params);
       if (settingsChecked.has(sig)) continue;
       settingsChecked.add(sig);
-      compositeSettings(cell.render.params, `cell ${cell.key}: params`);
+      const settings = compositeSettings(cell.render.params, `cell ${cell.key}: params`);
+      for (const [i, sup] of settings.supers.entries()) {
+        const t = templates.get(sup.template) ?? (await this.templates.get(sup.template));
+        if (t.kind !== 'super') {
+          throw new DomainError('MATRIX_BAD_SETTING', `cell ${cell.key}: params.supers[${i}].template: "${sup.template}" is a ${t.kind} template, not a super`);
+        }
+        templates.set(sup.template, t);
+        try {
+          checkFields(t, cell.render.fields);
+        } catch (e) {
+          if (e instanceof DomainError) throw new DomainError(e.code, `cell ${cell.key}: params.supers[${i}]: ${e.message}`, e.kind);
+          throw e;
+        }
+      }
     }
     const plateIds = [...new Set(matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : [])))];
     const plates = new Map<string, PlateEntity>();
