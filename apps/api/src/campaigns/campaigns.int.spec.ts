@@ -137,6 +137,25 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(refused.body.code).toBe('MATRIX_UNKNOWN_LABEL_PLANE');
     expect(refused.body.message).toMatch(/^cell market=de;label=classic;background=original: params\.labelPlane "front" has no label-quad keyframes/);
     expect(await count('render')).toBe(8);
+
+    // Supers: a label template is not a super, a super needs its copy field, and its marks must exist on the master.
+    const withSupers = (supers: unknown, copy: Record<string, unknown> = {}) => {
+      const m = matrix(plate.body.id);
+      m.markets = m.markets.map((mk) => ({ ...mk, copy: { ...mk.copy, ...copy } }));
+      return { ...m, defaults: { params: { supers } } };
+    };
+    const notSuper = await putMatrix(id, withSupers([{ template: 'label-classic' }]));
+    expect(notSuper.status).toBe(400);
+    expect(notSuper.body.message).toMatch(/params\.supers\[0\]\.template: "label-classic" is a label template, not a super$/);
+    const noCopy = await putMatrix(id, withSupers([{ template: 'super-tagline' }]));
+    expect(noCopy.status).toBe(400);
+    expect(noCopy.body.message).toMatch(/params\.supers\[0\]: .*"tagline"/);
+    expect((await putMatrix(id, withSupers([{ template: 'super-tagline', to: 'tagline-off' }], { tagline: 'Summer' }))).status).toBe(200);
+    const noMark = await json('POST', `/campaigns/${id}/expand`);
+    expect(noMark.status).toBe(400);
+    expect(noMark.body).toMatchObject({ code: 'MATRIX_UNKNOWN_MARK' });
+    expect(noMark.body.message).toMatch(/params\.supers\[0\]\.to: the master has no timing mark "tagline-off"/);
+    expect(await count('render')).toBe(8);
   });
 
   describe('bad input gets a 4xx that names the problem and leaves nothing behind', () => {
