@@ -139,7 +139,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(await count('render')).toBe(8);
 
     // Supers: a label template is not a super, a super needs its copy field, and its marks must exist on the master.
-    const withSupers = (supers: unknown, copy: Record<string, unknown> = {}) => {
+    const withSupers = (supers: unknown, copy: Record<string, string | number> = {}) => {
       const m = matrix(plate.body.id);
       m.markets = m.markets.map((mk) => ({ ...mk, copy: { ...mk.copy, ...copy } }));
       return { ...m, defaults: { params: { supers } } };
