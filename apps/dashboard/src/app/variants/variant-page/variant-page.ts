@@ -11,8 +11,8 @@ import { StatusChip } from '../../shared/status-chip';
 import { approvalChip, cellCoords } from '../../campaigns/live-variants';
 
 const DELIVERABLE_LABEL: Record<string, string> = {
-  master: 'Master — 1080p H.264',
-  draft: 'Draft — 540p H.264',
+  master: 'Master — H.264, up to 1080p',
+  draft: 'Draft — H.264, up to 540p',
   prores: 'ProRes 422 HQ',
   hdr10: 'HDR10 — HEVC Main10, PQ',
   exr: 'EXR frame 0 (half float, linear; the sequence is numbered beside it)',
