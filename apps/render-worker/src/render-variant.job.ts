@@ -429,7 +429,7 @@ async function planEnvironment(
   const motion = track ? track.frames.map((f) => scaleMotion(f.h, p.motionAdherence, frame)) : [];
   const env: Environment = {
     mattePath,
-    plate: { kind: 'image', path: platePath, width: plate.width, height: plate.height },
+    plate: { kind: plate.kind, path: platePath, width: plate.width, height: plate.height },
     view: planPlateView(plate, frame, motion.length ? motion : [IDENTITY]),
     motion,
     chokePx: settings.choke,
@@ -443,7 +443,8 @@ async function planEnvironment(
     const subject = medianStats(stats.frames.map((f) => f.foreground));
     const cv = await loadOpenCv();
     const small = { width: 320, height: Math.max(2, 2 * Math.round((160 * plate.height) / plate.width)) };
-    for await (const rgb of readFrames(tools, platePath, { ...small, pixelFormat: 'rgb24' })) {
+    // The plate's first frame stands for it (a video plate's grade does not change shot to shot).
+    for await (const rgb of readFrames(tools, platePath, { ...small, pixelFormat: 'rgb24', frameCount: 1 })) {
       const plateStats = colourStats(cv, rgb, small.width, small.height).all;
       if (subject) harmonise = harmoniseSubject(subject, plateStats, p.structureAdherence, settings.harmonise);
     }

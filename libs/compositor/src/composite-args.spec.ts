@@ -85,6 +85,16 @@ describe('buildCompositeArgs', () => {
   it('refuses a reframe path of the wrong length', () =>
     expect(() => buildCompositeArgs(plan({ reframe: { width: 608, height: 1080, x: [0], y: [0] } }), '/g')).toThrow('one position per master frame'));
 
+  it('a video plate is looped by the demuxer, resampled to the master’s rate and cut to its length', () => {
+    const p = plan();
+    p.environment = { ...p.environment!, plate: { kind: 'video', path: '/w/plate.mp4', width: 3840, height: 2160 } };
+    const { graph, args } = buildCompositeArgs(p, '/g');
+    const at = args.indexOf('/w/plate.mp4');
+    expect(args.slice(at - 5, at - 3)).toEqual(['-stream_loop', '-1']);
+    expect(graph).toMatch(/\[2:v\]fps=25\/1,trim=end_frame=50,format=gbrp,crop=/);
+    expect(graph).not.toMatch(/loop=loop=/);
+  });
+
   it('keeps the master’s own surroundings: they take the frame grade in full, the subject only by (1 − s)', () => {
     const p = plan({ grade: { lutPath: '/w/warm.cube', plateAmount: 1, frameAmount: 0.6 }, frameLutPath: '/w/frame-60.cube' });
     p.environment = { ...p.environment!, plate: null, view: null, motion: [] };

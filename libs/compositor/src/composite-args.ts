@@ -175,7 +175,11 @@ function plateChain(
 ): string {
   const { master } = plan;
   const c = env.view!.crop;
-  const prep = ['format=gbrp', `crop=${c.width}:${c.height}:${c.x}:${c.y}:exact=1`, `scale=${frame.width}:${frame.height}:flags=bicubic`, 'setsar=1'];
+  const video = env.plate!.kind === 'video';
+  // A video plate is resampled to the master's rate and cut to its length first (looped by -stream_loop when
+  // shorter), so every later step touches only the frames the shot uses.
+  const head = video ? [`fps=${rate}`, `trim=end_frame=${master.frameCount}`] : [];
+  const prep = [...head, 'format=gbrp', `crop=${c.width}:${c.height}:${c.x}:${c.y}:exact=1`, `scale=${frame.width}:${frame.height}:flags=bicubic`, 'setsar=1'];
   const plateGrades: Grade[] = [];
   if (plan.grade?.plateAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.plateAmount });
   if (plan.grade?.frameAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount });
@@ -183,7 +187,7 @@ function plateChain(
   g.push(`[${plateIn}:v]${prep.join(',')}[${plate}]`);
   for (const grade of plateGrades) plate = gradeChain(g, plate, grade, fresh);
   const timed = fresh('plate');
-  const repeat = env.plate!.kind === 'image' ? `loop=loop=${master.frameCount - 1}:size=1:start=0,` : `trim=end_frame=${master.frameCount},`;
+  const repeat = video ? '' : `loop=loop=${master.frameCount - 1}:size=1:start=0,`;
   // fps (a no-op on frames already one tick apart) gives the link the master's rate; a still's would be 25/1,
   // and the encoder's time base is taken from it.
   g.push(`[${plate}]format=yuv420p,${repeat}${restamp},fps=${rate}[${timed}]`);

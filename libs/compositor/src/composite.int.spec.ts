@@ -314,6 +314,19 @@ describe('composite render (real ffmpeg, real footage)', () => {
     expect(Math.max(...errors)).toBeLessThan(1);
   });
 
+  it('takes a video plate at another rate and length: resampled, cut, every master frame kept', async () => {
+    const clip = path.join(SHARED_MEDIA, 'clips', 'macro_flower_mdn.mp4'); // 960×540, 150 frames at 29.97
+    const motion = truth.map((h) => scaleMotion(h, 1, { width: W, height: H }));
+    const p = plan('videoplate', 1);
+    p.environment = {
+      ...p.environment!,
+      plate: { kind: 'video', path: clip, width: 960, height: 540 },
+      view: planPlateView({ width: 960, height: 540 }, { width: W, height: H }, motion),
+    };
+    await render(p, 'videoplate');
+    expect(await countFrames(tools, path.join(dir, 'videoplate.mp4'))).toBe(N);
+  });
+
   it('writes every deliverable in one pass: frame counts equal, HDR10 is PQ/BT.2020, EXR frames are half float', async () => {
     const outputs = ['draft', 'master', 'prores', 'hdr10', 'exr'] as const;
     const files: Record<string, string> = { draft: 'd.mp4', master: 'm.mp4', prores: 'p.mov', hdr10: 'h.mp4', exr: 'exr/%05d.exr' };

@@ -68,6 +68,7 @@ export interface PlateView {
   filename: string;
   width: number;
   height: number;
+  kind: 'image' | 'video';
   url: string;
 }
 

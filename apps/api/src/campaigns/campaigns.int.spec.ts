@@ -92,7 +92,15 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
 
     const plate = await upload(`/campaigns/${id}/plates`, PLATE, 'lake.jpg');
     expect(plate.status).toBe(201);
-    expect(plate.body).toMatchObject({ width: 3840, height: 2160 });
+    expect(plate.body).toMatchObject({ width: 3840, height: 2160, kind: 'image' });
+    // A video is a plate too, held to the master's limits; anything else is refused with both reasons.
+    const moving = await upload(`/campaigns/${id}/plates`, path.join(SHARED_MEDIA, 'clips/macro_flower_mdn.mp4'), 'flower.mp4');
+    expect(moving.status).toBe(201);
+    expect(moving.body).toMatchObject({ width: 960, height: 540, kind: 'video' });
+    const neither = await upload(`/campaigns/${id}/plates`, Buffer.from('just some text'), 'notes.txt');
+    expect(neither.status).toBe(415);
+    expect(neither.body).toMatchObject({ code: 'NOT_A_PLATE' });
+    expect(neither.body.message).toMatch(/^notes\.txt is neither a JPEG, PNG or WebP image nor a video plate/);
 
     const saved = await putMatrix(id, matrix(plate.body.id));
     expect(saved.status).toBe(200);

@@ -116,7 +116,7 @@ export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | nul
 }
 
 export function toPlateView(p: PlateEntity): PlateView {
-  return { id: p.id, filename: p.filename, width: p.width, height: p.height, url: mediaUrl(p.storageKey) };
+  return { id: p.id, filename: p.filename, width: p.width, height: p.height, kind: p.kind, url: mediaUrl(p.storageKey) };
 }
 
 export function toLutView(l: LutEntity): LutView {

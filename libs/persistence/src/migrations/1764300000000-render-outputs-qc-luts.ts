@@ -3,13 +3,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Renders write several deliverables (draft, master, ProRes, HDR10, EXR) and
  * a QC report; markets grade with LUTs uploaded to the campaign, addressed by
- * name in the matrix and by content in render keys.
+ * name in the matrix and by content in render keys; plates may be videos.
  */
 export class RenderOutputsQcLuts1764300000000 implements MigrationInterface {
   name = 'RenderOutputsQcLuts1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE render ADD COLUMN outputs jsonb, ADD COLUMN qc jsonb`);
+    await q.query(
+      `ALTER TABLE plate ADD COLUMN kind text NOT NULL DEFAULT 'image' CHECK (kind IN ('image', 'video')), ADD COLUMN fps_fraction text, ADD COLUMN frame_count int`,
+    );
     await q.query(`
       CREATE TABLE lut (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -26,6 +29,7 @@ export class RenderOutputsQcLuts1764300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE lut`);
+    await q.query(`ALTER TABLE plate DROP COLUMN kind, DROP COLUMN fps_fraction, DROP COLUMN frame_count`);
     await q.query(`ALTER TABLE render DROP COLUMN outputs, DROP COLUMN qc`);
   }
 }

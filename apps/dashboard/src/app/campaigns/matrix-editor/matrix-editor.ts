@@ -178,6 +178,10 @@ export class MatrixEditor {
     return this.allPlates().find((p) => p.id === plateId)?.filename ?? 'Uploaded plate';
   }
 
+  protected plateKind(plateId: string | null): PlateView['kind'] | null {
+    return this.allPlates().find((p) => p.id === plateId)?.kind ?? null;
+  }
+
   protected plateUrl(plateId: string | null): string | null {
     return this.allPlates().find((p) => p.id === plateId)?.url ?? null;
   }
