@@ -143,6 +143,7 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const frame = { width: probe.width, height: probe.height };
     const mattePath = made?.matteKey ? await get(made.matteKey, 'matte') : null;
     const lutPath = p.lutKey ? await get(p.lutKey, 'grade') : null;
+    const lutText = lutPath ? await readFile(lutPath, 'utf8') : null;
 
     const environment =
       plate && mattePath
@@ -151,7 +152,7 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
           ? // No plate, but a grade the subject takes only by (1 − s): the matte keeps the two apart.
             { env: ownSurroundings(mattePath, settings), harmonise: null }
           : null;
-    const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fpsFraction, signal);
+    const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fps, signal);
     const outFrame = reframe ?? frame;
     // Timed overlays (supers, legal lines, end cards) in the output frame's title-safe area.
     const overlays = await renderOverlays(deps, work, p, outFrame);
@@ -173,14 +174,14 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     // The subject's share of the frame grade, premixed into one LUT: one lookup a frame instead of a grade and a blend.
     let subjectLutPath: string | null = null;
     const subjectAmount = settings.gradeFrame * (1 - s);
-    if (lutPath && subjectAmount > 0) {
+    if (lutText && subjectAmount > 0) {
       subjectLutPath = path.join(work, 'subject-grade.cube');
-      await writeFile(subjectLutPath, mixCubeLut(await readFile(lutPath, 'utf8'), subjectAmount));
+      await writeFile(subjectLutPath, mixCubeLut(lutText, subjectAmount));
     }
     let frameLutPath: string | null = null;
-    if (lutPath && environment && !environment.env.plate && settings.gradeFrame > 0) {
+    if (lutText && environment && !environment.env.plate && settings.gradeFrame > 0) {
       frameLutPath = path.join(work, 'frame-grade.cube');
-      await writeFile(frameLutPath, mixCubeLut(await readFile(lutPath, 'utf8'), settings.gradeFrame));
+      await writeFile(frameLutPath, mixCubeLut(lutText, settings.gradeFrame));
     }
     // Deliverables get their own folder: their names (master.mp4, …) may be those of the downloaded inputs.
     const outDir = path.join(work, 'out');
@@ -253,14 +254,13 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     await store.putFile(thumbnailKey, plan.thumbnail.path, 'image/jpeg');
     const heatmapKey = `${prefix}/qc-heatmap.png`;
     await store.putFile(heatmapKey, path.join(work, 'heatmap.png'), 'image/png');
-    const [num, den] = probe.fpsFraction.split('/').map(Number);
     const placed: PlacedLayer[] = [
       ...(planeLabel ? [] : [{ name: 'label', x: layout.label.x, y: layout.label.y, width: label.width, height: label.height }]),
       ...overlays.map((o) => ({ name: `${o.role} ${o.template}`, x: o.x, y: o.y, width: o.width, height: o.height })),
     ];
     const checks = [
       ...qc.checks,
-      legalLineCheck(overlays.filter((o) => o.role === 'legal'), num / (den || 1), settings.legalMinSeconds),
+      legalLineCheck(overlays.filter((o) => o.role === 'legal'), probe.fps, settings.legalMinSeconds),
       safeAreaCheck(outFrame, placed),
       ...unmeasured(),
     ];
@@ -379,13 +379,11 @@ async function planReframe(
   ratio: string | null,
   frame: { width: number; height: number },
   mattePath: string | null,
-  fpsFraction: string,
+  fps: number,
   signal: AbortSignal,
 ): Promise<ReframeWindow | null> {
   const aspect = parseAspect(ratio);
   if (!aspect || Math.abs(aspect / (frame.width / frame.height) - 1) < SAME_ASPECT_TOLERANCE) return null;
-  const [num, den] = fpsFraction.split('/').map(Number);
-  const fps = num / (den || 1);
   if (!mattePath) return followSubject(frame, aspect, [null], 0);
   const centroids = await matteCentroids(deps.tools, mattePath, frame, signal);
   return followSubject(frame, aspect, centroids, fps / 2);

@@ -1,9 +1,10 @@
+import { even } from '@shotmatrix/media';
 import { frameExpr } from './frame-expr';
 import { lutyuvFilter } from './harmonise';
 import type { CompositePlan, Environment, Grade, StillLayer } from './composite-plan';
 import { plateMoves } from './composite-plan';
 import { outputStage } from './outputs';
-import { perspectiveCorners } from './plate-view';
+import { perspectiveCorners, type Rect } from './plate-view';
 import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel } from './plane-label';
 
 /** Blur radius of the light wrap, in master pixels: about 1 % of the frame's short side. */
@@ -46,7 +47,9 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
 
   // The master is read once; its own surroundings (no plate) and a plane label shaded by it take more copies.
   const pl = plan.planeLabel ?? null;
-  const shade = !!pl && pl.shading > 0 && !!planeCanvas(pl.quads, { width: W, height: H });
+  // A plane never tracked has no canvas: nothing to draw, no input to add.
+  const canvas = pl ? planeCanvas(pl.quads, { width: W, height: H }) : null;
+  const shade = !!canvas && pl!.shading > 0;
   const ownBackground = !!env && !env.plate;
   const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : [])];
   let masterPad = '0:v';
@@ -119,10 +122,7 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     if (subjectGradeAmount > 0) picture = gradeChain(g, picture, subjectGrade(plan, subjectGradeAmount), fresh);
   }
 
-  // A plane never tracked has no canvas and adds no input.
-  if (pl && planeCanvas(pl.quads, { width: W, height: H })) {
-    picture = planeLabelChain(g, args, picture, pl, { width: W, height: H }, master.frameCount, restamp, nextInput++, fresh);
-  }
+  if (pl && canvas) picture = planeLabelChain(g, args, picture, pl, canvas, master.frameCount, restamp, nextInput++, fresh);
 
   // The QC tap sees the composite in the master's frame, before reframing and before the layers drawn on purpose.
   const tap = plan.qcTap;
@@ -214,14 +214,12 @@ function planeLabelChain(
   args: string[],
   under: string,
   pl: PlaneLabel,
-  frame: { width: number; height: number },
+  canvas: Rect,
   frameCount: number,
   restamp: string,
   index: number,
   fresh: (n: string) => string,
 ): string {
-  const canvas = planeCanvas(pl.quads, frame);
-  if (!canvas) return under;
   args.push(...input(pl.path));
   const filled = fillLostQuads(pl.quads);
   const corners = filled.map((q) => planeLabelCorners(pl.size, canvas, q));
@@ -283,7 +281,6 @@ export function escapePath(p: string): string {
 }
 
 const num3 = (v: number) => (Math.round(v * 1000) / 1000).toString();
-const even = (n: number) => Math.max(2, 2 * Math.floor(n / 2));
 
 function assertPlan(plan: CompositePlan): void {
   const problems: string[] = [];

@@ -1,3 +1,5 @@
+import { even } from '@shotmatrix/domain';
+
 /** Deliverables a render can write in its one pass. */
 export const OUTPUT_KINDS = ['draft', 'master', 'prores', 'hdr10', 'exr'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -22,7 +24,6 @@ export const OUTPUT_FILE: Record<OutputKind, string> = {
 /** Reference white of SDR material placed in a PQ signal (ITU-R BT.2408). */
 export const SDR_REFERENCE_WHITE_NITS = 203;
 
-const even = (v: number) => Math.max(2, 2 * Math.round(v / 2));
 
 export function outputSize(kind: OutputKind, frame: { width: number; height: number }): { width: number; height: number } {
   const short = Math.min(frame.width, frame.height);

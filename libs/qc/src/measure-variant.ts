@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { QcCheck } from '@shotmatrix/contracts';
 import { readFrames, runFfmpeg, type MediaTools, type VideoProbe } from '@shotmatrix/media';
-import { loadOpenCv } from '@shotmatrix/vision';
+import { loadOpenCv, workSize } from '@shotmatrix/vision';
 import { weightedSsim } from './ssim';
 
 /** The structure lock: at s = 1 the subject must match the master at least this well. */
@@ -39,11 +39,7 @@ export interface VariantMeasurement {
 }
 
 /** The size QC compares frames at (the compositor's QC tap is written at this size). */
-export const qcSize = (w: number, h: number) => {
-  const s = Math.min(1, QC_LONG_SIDE / Math.max(w, h));
-  const even = (v: number) => Math.max(2, 2 * Math.round((v * s) / 2));
-  return { width: even(w), height: even(h) };
-};
+export const qcSize = (w: number, h: number) => workSize(w, h, QC_LONG_SIDE);
 
 /**
  * Structure-lock QC of one render: frame count, rate and duration equal to

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { CameraMotionTrack, ColourStatsFrame } from '@shotmatrix/contracts';
+import { even } from '@shotmatrix/domain';
 import { readFrames, type MediaTools } from '@shotmatrix/media';
 import { createCameraMotionEstimator } from './camera-motion';
 import { detectKeyColour, keyChroma } from './chroma-key';
@@ -43,10 +44,10 @@ export interface ShotAnalysis {
 /** Long side of the frames motion and colour are measured on: enough for features, cheap to decode. */
 const WORK_LONG_SIDE = 480;
 
-export function workSize(width: number, height: number): { width: number; height: number } {
-  const s = Math.min(1, WORK_LONG_SIDE / Math.max(width, height));
-  const even = (v: number) => Math.max(2, 2 * Math.round((v * s) / 2));
-  return { width: even(width), height: even(height) };
+/** A frame size scaled so its long side is at most `longSide`, never up, kept even. */
+export function workSize(width: number, height: number, longSide = WORK_LONG_SIDE): { width: number; height: number } {
+  const s = Math.min(1, longSide / Math.max(width, height));
+  return { width: even(width * s), height: even(height * s) };
 }
 
 /** Labels are small: planes are tracked at up to twice the motion work size (960 px long side), never upscaled. */

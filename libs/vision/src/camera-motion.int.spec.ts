@@ -3,19 +3,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { applyH, createCameraMotionEstimator, fitSimilarity, inv3, mul3, type Mat3 } from './camera-motion';
+import { workSize } from './analyse-shot';
 import { loadOpenCv, type Cv } from './opencv';
 
 type CvMat = InstanceType<Cv['Mat']>;
 
 const SHARED_MEDIA = path.resolve(__dirname, '../../../../shared/media');
 const tools: MediaTools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
-
-/** The pipeline's work size (analyse-shot's workSize: long side 480, even). */
-function workSize(width: number, height: number) {
-  const s = Math.min(1, 480 / Math.max(width, height));
-  const even = (v: number) => Math.max(2, 2 * Math.round((v * s) / 2));
-  return { width: even(width), height: even(height) };
-}
 
 /**
  * Runs a video through the estimator at the pipeline's work size, as
