@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@shotmatrix/config';
 import { OutboxRelay } from '@shotmatrix/dispatch';
-import { createJobWorker, createQueues, createRedis, createSandboxedWorker } from '@shotmatrix/queue';
-import { failAnalysesOnLastAttempt } from './analyze-failures';
-import { renderJob } from './render-variant.job';
+import { createQueues, createRedis, createSandboxedWorker } from '@shotmatrix/queue';
+import { failAnalysesOnLastAttempt, failRendersOnLastAttempt } from './job-failures';
 import { createWorkerDeps } from './worker-deps';
 
-/** The analyze processor runs in child processes, loaded through a CommonJS shim (see the file). */
+/** Both processors run in child processes, loaded through CommonJS shims (see analyze.processor.cjs). */
 const ANALYZE_PROCESSOR = path.join(__dirname, 'analyze.processor.cjs');
+const RENDER_PROCESSOR = path.join(__dirname, 'render.processor.cjs');
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,11 +21,13 @@ async function main(): Promise<void> {
   relay?.start();
   const connection = createRedis(config.redisUrl, 'worker');
   const opts = { connection, prefix: config.queuePrefix, concurrency: config.render.concurrency };
-  // One handler per queue, wired here and nowhere else. Analysis (ONNX, opencv.js) is sandboxed;
-  // renders spend their time in ffmpeg child processes already.
+  // One processor per queue, wired here and nowhere else, each in sandboxed child processes:
+  // analysis (ONNX, opencv.js) and renders (ffmpeg, plane tracking, QC) never block this event loop.
   const analyze = createSandboxedWorker('analyze', { ...opts, concurrency: 1 }, ANALYZE_PROCESSOR);
   failAnalysesOnLastAttempt(analyze, deps);
-  const workers = [analyze, createJobWorker('render', opts, (job, signal) => renderJob(deps, job, signal))];
+  const render = createSandboxedWorker('render', opts, RENDER_PROCESSOR);
+  failRendersOnLastAttempt(render, deps);
+  const workers = [analyze, render];
   for (const w of workers) {
     w.on('failed', (job, err) => console.error(`[${w.name}] job ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
     w.on('completed', (job) => console.log(`[${w.name}] job ${job.id} done`));

@@ -76,7 +76,10 @@ export function describeError(e: unknown): string {
  * already done is left alone, and the result is committed only while the
  * render is still in progress.
  */
-export async function renderJob(deps: WorkerDeps, job: Job<RenderJobPayload>, signal: AbortSignal): Promise<void> {
+/** What the render handler uses of a job: the same in-process and in a sandboxed child. */
+export type RenderJob = Pick<Job<RenderJobPayload>, 'data' | 'attemptsMade' | 'opts'>;
+
+export async function renderJob(deps: WorkerDeps, job: RenderJob, signal: AbortSignal): Promise<void> {
   const { db } = deps;
   const key = job.data.renderKey;
   // UPDATE … RETURNING comes back from TypeORM as [rows, count].
@@ -100,8 +103,9 @@ export async function renderJob(deps: WorkerDeps, job: Job<RenderJobPayload>, si
     );
     await publish(deps, key);
   } catch (e) {
-    const deterministic = isDeterministic(e);
-    const reason = describeError(e);
+    // A cancelled render is not tried again: whoever cancelled it meant it.
+    const deterministic = isDeterministic(e) || signal.aborted;
+    const reason = signal.aborted ? `cancelled: ${describeError(signal.reason ?? e)}` : describeError(e);
     if (deterministic || final()) {
       await db.query(`UPDATE render SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE render_key = $1`, [key, reason]);
     } else {
