@@ -8,6 +8,7 @@ import {
   LIGHT_WRAP_RADIUS,
   harmoniseSubject,
   medianStats,
+  OCCLUSION_THRESHOLD,
   OUTPUT_FILE,
   planeCanvas,
   planPlateView,
@@ -44,7 +45,7 @@ import {
 import { countFrames, FfmpegError, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
 import { legalLineCheck, measureVariant, qcSize, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
-import { colourStats, loadOpenCv, matteCentroids, planeWorkSize, trackPlane } from '@shotmatrix/vision';
+import { colourStats, loadOpenCv, matteCentroids, planeReference, planeWorkSize, trackPlane } from '@shotmatrix/vision';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
@@ -167,7 +168,7 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const layout = layoutVariant(outFrame, template.width / template.height, overlays.some((o) => o.role === 'legal') ? reserve : 0);
     const onPlane = p.labelPlane && settings.labelPlane ? p.labelPlane : null;
     const planeLabel = onPlane
-      ? await planPlaneLabel(deps, work, render, masterPath, probe, onPlane, template, p, signal)
+      ? await planPlaneLabel(deps, work, render, masterPath, mattePath, probe, onPlane, template, p, signal)
       : null;
     const label = renderLabelPng(template, p.fields, { width: layout.label.width });
     const labelPath = path.join(work, 'label.png');
@@ -313,6 +314,7 @@ async function planPlaneLabel(
   work: string,
   render: RenderEntity,
   masterPath: string,
+  mattePath: string | null,
   probe: { width: number; height: number; frameCount: number },
   onPlane: NonNullable<RenderParams['labelPlane']>,
   template: LabelTemplate,
@@ -341,13 +343,42 @@ async function planPlaneLabel(
   const png = renderLabelPng(template, p.fields, { width });
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
+  const quads = track.frames.map((f) => f.quad);
   return {
     path: labelPath,
     size: { width: png.width, height: png.height },
-    quads: track.frames.map((f) => f.quad),
+    quads,
     shading: p.structureAdherence,
     referenceLuma: await quadLuma(tools, masterPath, probe, first.frame, first.quad, signal),
+    // Without a matte nothing says what is in front of the plane: the label then stays on top.
+    occlusion: mattePath
+      ? {
+          referencePath: await writePlaneReference(tools, work, masterPath, mattePath, probe, first.frame, quads[first.frame] ?? first.quad, png, signal),
+          mattePath,
+          threshold: OCCLUSION_THRESHOLD,
+        }
+      : null,
   };
+}
+
+/** The plane's look at its seed, rectified to the label's size (vision's planeReference), as a PNG for the compositor. */
+async function writePlaneReference(
+  tools: MediaTools,
+  work: string,
+  masterPath: string,
+  mattePath: string,
+  frame: { width: number; height: number },
+  n: number,
+  quad: Quad,
+  size: { width: number; height: number },
+  signal: AbortSignal,
+): Promise<string> {
+  const ref = await planeReference(tools, masterPath, mattePath, frame, n, quad, size, signal);
+  const raw = path.join(work, 'plane-reference.rgba');
+  const png = path.join(work, 'plane-reference.png');
+  await writeFile(raw, ref.rgba);
+  await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${ref.width}x${ref.height}`, '-i', raw, '-frames:v', '1', png], { signal });
+  return png;
 }
 
 /** Mean luma (0–255) of the master inside a quad on one frame. */

@@ -5,7 +5,7 @@ import type { CompositePlan, Environment, Grade, StillLayer } from './composite-
 import { plateMoves } from './composite-plan';
 import { outputStage } from './outputs';
 import { perspectiveCorners, type Rect } from './plate-view';
-import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel } from './plane-label';
+import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel, type PlaneOcclusion } from './plane-label';
 
 /** Blur radius of the light wrap, in master pixels: about 1 % of the frame's short side. */
 export const LIGHT_WRAP_RADIUS = (frame: { width: number; height: number }) => Math.max(2, Math.round(Math.min(frame.width, frame.height) / 100));
@@ -50,8 +50,9 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   // A plane never tracked has no canvas: nothing to draw, no input to add.
   const canvas = pl ? planeCanvas(pl.quads, { width: W, height: H }) : null;
   const shade = !!canvas && pl!.shading > 0;
+  const occlude = !!canvas && !!pl!.occlusion;
   const ownBackground = !!env && !env.plate;
-  const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : [])];
+  const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : []), ...(occlude ? ['masterOcc'] : [])];
   let masterPad = '0:v';
   if (copies.length > 1) {
     g.push(`[0:v]split=${copies.length}${copies.map((c) => `[${c}]`).join('')}`);
@@ -122,7 +123,7 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     if (subjectGradeAmount > 0) picture = gradeChain(g, picture, subjectGrade(plan, subjectGradeAmount), fresh);
   }
 
-  if (pl && canvas) picture = planeLabelChain(g, args, picture, pl, canvas, master.frameCount, restamp, nextInput++, fresh);
+  if (pl && canvas) picture = planeLabelChain(g, args, picture, pl, canvas, master.frameCount, restamp, () => nextInput++, fresh);
 
   // The QC tap sees the composite in the master's frame, before reframing and before the layers drawn on purpose.
   const tap = plan.qcTap;
@@ -217,21 +218,25 @@ function planeLabelChain(
   canvas: Rect,
   frameCount: number,
   restamp: string,
-  index: number,
+  nextIndex: () => number,
   fresh: (n: string) => string,
 ): string {
-  args.push(...input(pl.path));
   const filled = fillLostQuads(pl.quads);
   const corners = filled.map((q) => planeLabelCorners(pl.size, canvas, q));
   const coord = (k: number, axis: 0 | 1) => frameExpr(corners.map((c) => c[k][axis]), { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX });
   const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
-  const warped = fresh('planeLabel');
-  g.push(
-    `[${index}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
-      `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=gbrap,loop=loop=${frameCount - 1}:size=1:start=0,${restamp},` +
-      `perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${warped}]`,
-  );
-  let label = warped;
+  // A label-sized still, padded, stretched to the canvas, repeated per frame and warped onto each frame's quad.
+  const onPlane = (file: string) => {
+    args.push(...input(file));
+    const warped = fresh('planeLabel');
+    g.push(
+      `[${nextIndex()}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
+        `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=gbrap,loop=loop=${frameCount - 1}:size=1:start=0,${restamp},` +
+        `perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${warped}]`,
+    );
+    return warped;
+  };
+  let label = onPlane(pl.path);
   if (pl.shading > 0) {
     const k = pl.shading;
     const gain = 255 / Math.max(8, pl.referenceLuma);
@@ -244,10 +249,61 @@ function planeLabelChain(
     g.push(`[${label}][${shadeOut}]blend=c0_mode=multiply:c1_mode=multiply:c2_mode=multiply:c3_mode=normal[${shaded}]`);
     label = shaded;
   }
+  if (pl.occlusion) label = occludeLabel(g, args, label, pl.occlusion, onPlane(pl.occlusion.referencePath), canvas, restamp, nextIndex(), fresh);
   const out = fresh('labelled');
   const enable = trackedFramesExpr(pl.quads);
   g.push(`[${under}][${label}]overlay=${canvas.x}:${canvas.y}:format=auto${enable ? `:enable='${enable}'` : ''}[${out}]`);
   return out;
+}
+
+/**
+ * A morphological closing (4 × 3×3 dilations, then 4 erosions): fills holes up
+ * to about 8 px in what is in front, where a patch of the occluder happens to
+ * match the plane's colour (measured: a skin-toned hand over a night skyline's
+ * orange lights left a hole of about 10 × 7 px).
+ */
+const CLOSE_HOLES = [...Array(4).fill('dilation'), ...Array(4).fill('erosion')].join(',');
+
+/**
+ * Takes the label's alpha away where something is in front of the plane
+ * (see PlaneOcclusion): the master and the plane's seeded look, both on the
+ * canvas, differ by more than the threshold in some colour, or the plane was background at
+ * its seed; and the matte says subject. Small 8-bit lookups (lut2) on the
+ * canvas only; an opening drops the thin lines a track error of a pixel
+ * leaves along the plane's own edges, a closing fills small holes, and a
+ * one-pixel blur softens the cut.
+ */
+function occludeLabel(
+  g: string[],
+  args: string[],
+  label: string,
+  occ: PlaneOcclusion,
+  reference: string,
+  canvas: Rect,
+  restamp: string,
+  matteIndex: number,
+  fresh: (n: string) => string,
+): string {
+  args.push(...input(occ.mattePath));
+  const o = fresh('occ');
+  const crop = `crop=${canvas.width}:${canvas.height}:${canvas.x}:${canvas.y}`;
+  const t = Math.round(occ.threshold);
+  const differs = `if(gt(abs(x-y)\\,${t})\\,255\\,0)`;
+  g.push(
+    // Per colour plane, then the largest: a hand can match a label's brightness, rarely its colour too.
+    `[masterOcc]${restamp},${crop},format=gbrap[${o}now]`,
+    `[${o}now][${reference}]lut2=c0=${differs}:c1=${differs}:c2=${differs}:c3=y,extractplanes=r+g+b+a[${o}dr][${o}dg][${o}db][${o}refA]`,
+    `[${o}dr][${o}dg]lut2=c0=max(x\\,y)[${o}drg]`,
+    `[${o}drg][${o}db]lut2=c0=max(x\\,y)[${o}differs]`,
+    `[${matteIndex}:v]${restamp},format=gray,${crop}[${o}matte]`,
+    `[${o}differs][${o}refA]lut2=c0=max(x\\,255-y)[${o}notPlane]`,
+    `[${o}notPlane][${o}matte]lut2=c0=x*y/255,erosion,dilation,${CLOSE_HOLES},dilation,gblur=sigma=1[${o}front]`,
+    `[${label}]split=2[${o}rgb][${o}a]`,
+    `[${o}a]alphaextract[${o}alpha]`,
+    `[${o}alpha][${o}front]lut2=c0=x*(255-y)/255[${o}keep]`,
+    `[${o}rgb][${o}keep]alphamerge[${o}label]`,
+  );
+  return `${o}label`;
 }
 
 /** The subject's share of the frame grade: the premixed LUT at full strength when there is one. */

@@ -4,4 +4,4 @@ export { evalFrameExpr, frameExpr, simplify, type FrameExprOptions } from './fra
 export { DEFAULT_HARMONISE, harmoniseSubject, labToYuv, lutyuvFilter, medianStats, type YuvAffine } from './harmonise';
 export { OUTPUT_FILE, OUTPUT_KINDS, OUTPUT_SHORT_SIDE, outputSize, outputStage, SDR_REFERENCE_WHITE_NITS, type EncodeSettings, type OutputKind, type OutputSpec } from './outputs';
 export { perspectiveCorners, planPlateView, type PerspectiveCorners, type PlateView, type Rect, type Size } from './plate-view';
-export { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel } from './plane-label';
+export { fillLostQuads, LABEL_PAD, OCCLUSION_THRESHOLD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel, type PlaneOcclusion } from './plane-label';

@@ -19,7 +19,29 @@ export interface PlaneLabel {
   shading: number;
   /** The master's mean luma (0–255) over the plane where it was seeded: that brightness leaves the label as designed. */
   referenceLuma: number;
+  /** Hides the label where something passes in front of the plane (null: the label is always on top). */
+  occlusion?: PlaneOcclusion | null;
 }
+
+/**
+ * What passes in front of the plane, found per frame inside its canvas: the
+ * matte (subject in front) gated by how the plane looked where it was seeded
+ * (vision's planeReference, label-sized PNG: colour = the plane's, alpha =
+ * whether the plane itself was subject). Where the plane was background, the
+ * matte alone says something is in front; where it was subject (a bottle),
+ * only matte pixels that no longer look like the plane (a hand) hide the label.
+ */
+export interface PlaneOcclusion {
+  /** The rectified plane at its seed, label-sized PNG (see above). */
+  referencePath: string;
+  /** The master's matte (grey video, white = subject). */
+  mattePath: string;
+  /** Difference (0–255) in any of R, G, B above which a pixel no longer looks like the plane. */
+  threshold: number;
+}
+
+/** Default colour difference for "no longer the plane": above x264 noise and small track errors on textured labels. */
+export const OCCLUSION_THRESHOLD = 40;
 
 /** The one fixed canvas every frame's warped label fits in: the quads' union box, even-aligned, inside the frame. */
 export function planeCanvas(quads: Array<Quad | null>, frame: { width: number; height: number }): Rect | null {

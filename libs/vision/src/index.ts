@@ -42,3 +42,4 @@ export {
   type Rgb,
 } from './chroma-key';
 export { matteCentroids } from './matte-centroids';
+export { planeReference, rectifyPlane, type PlaneReference } from './plane-reference';
