@@ -6,7 +6,7 @@ import { DataSource, In } from 'typeorm';
 import type { CameraMotionTrack, ColourStatsFrame, Keyframe, PlaneTrack, Quad } from '@shotmatrix/contracts';
 import { ANALYSER_VERSION, DEFAULT_COMPOSITE_SETTINGS, planeSeeds } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
-import { countFrames, probeVideo, readFrames } from '@shotmatrix/media';
+import { countFrames, probeVideo, readFrames, runFfmpeg } from '@shotmatrix/media';
 import {
   AnalysisEntity,
   CampaignEntity,
@@ -82,7 +82,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   });
 
   /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
-  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; lut?: boolean; legal?: boolean }>; planes?: Keyframe[] }) {
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; packshot?: boolean; lut?: boolean; legal?: boolean }>; planes?: Keyframe[] }) {
     const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
     const masterKey = `masters/${opts.sha}.mp4`;
@@ -105,6 +105,10 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       isCurrent: true,
     });
     await store.putFile('plates/beach.jpg', PLATE);
+    // A packshot: a magenta card with a transparent border, as a PNG with alpha.
+    const packshot = path.join(env.config.workDir, 'packshot.png');
+    await runFfmpeg(tools, ['-y', '-f', 'lavfi', '-i', 'color=c=0xff00ff:s=160x120,format=rgba,pad=200:160:20:20:color=black@0', '-frames:v', '1', packshot]);
+    await store.putFile('plates/packshot.png', packshot);
     await store.putFile('luts/warm.cube', path.join(SHARED_MEDIA, 'luts/warm_cinema.cube'));
     const plate = await db.getRepository(PlateEntity).save({ campaignId: campaign.id, filename: 'beach.jpg', storageKey: 'plates/beach.jpg', sha256: 'b', width: 6144, height: 4096 });
     const analysis = await db.getRepository(AnalysisEntity).save({ masterSha256: opts.sha, analyserVersion: ANALYSER_VERSION, status: 'queued' });
@@ -142,6 +146,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
                 labelPlane: planeSeeds(opts.planes ?? []).find((pl) => pl.plane === k.labelPlane)!,
               }
             : {}),
+          ...(k.packshot ? { packshotKey: 'plates/packshot.png' } : {}),
         },
       });
       // Two cells share each render key: it must render once.
@@ -184,11 +189,11 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     );
 
   it('analyses the master once, then renders each key once with the master frame count, audio and a thumbnail', async () => {
-    // b puts its label on the plane the producer drew (tracked by the analysis, or by the render if that is not done yet).
+    // b puts a packshot on the plane the producer drew (tracked by the analysis, or by the render if that is not done yet).
     // c keeps the master's surroundings but grades them: the matte keeps the subject out of the grade at s = 1.
     const keys = [
       { key: 'a'.repeat(64), plate: true, aspect: '9:16' },
-      { key: 'b'.repeat(64), labelPlane: 'early' },
+      { key: 'b'.repeat(64), labelPlane: 'early', packshot: true },
       { key: 'c'.repeat(64), lut: true, legal: true },
     ];
     const early: Keyframe = { kind: 'label-quad', frame: 0, plane: 'early', quad: [[120, 60], [200, 60], [200, 150], [120, 150]] };
@@ -232,6 +237,12 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
         };
         expect(meanDiff(130, 70, 190, 140)).toBeGreaterThan(20);
         expect(meanDiff(10, probe.height - 40, 100, probe.height - 12)).toBeLessThan(6);
+        // …and it is the packshot (magenta) in place of the label template.
+        for await (const f of readFrames(tools, out, { width: probe.width, height: probe.height, pixelFormat: 'rgb24', frameCount: 1 })) {
+          let magenta = 0;
+          for (let y = 90; y < 120; y++) for (let x = 150; x < 170; x++) magenta += (f[(y * probe.width + x) * 3] + f[(y * probe.width + x) * 3 + 2]) / 2 - f[(y * probe.width + x) * 3 + 1];
+          expect(magenta / (30 * 20)).toBeGreaterThan(60);
+        }
       }
       // The 9:16 cell is a window that follows the subject, at the master's height.
       if (key.startsWith('a')) expect([outProbe.width, outProbe.height]).toEqual([2 * Math.round((probe.height * 9) / 16 / 2), probe.height]);
@@ -242,11 +253,6 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       expect(runs[key]).toBe(1);
       expect(done.attempts).toBe(1);
       // Every render carries its QC: the structure lock held (s = 1) and the checks not made say so.
-      if (process.env.DEBUG_QC) {
-        await store.getToFile(done.outputKey!, `/tmp/dbg-${key.slice(0, 2)}-out.mp4`);
-        await store.getToFile(`analyses/m1/${ANALYSER_VERSION}/mezzanine.mp4`, '/tmp/dbg-mezz.mp4');
-        await store.getToFile(`analyses/m1/${ANALYSER_VERSION}/matte.mkv`, '/tmp/dbg-matte.mkv');
-      }
       const qc = done.qc as { passed: boolean; heatmapKey: string; checks: Array<{ name: string; status: string; value?: number }> };
       expect({ key: key.slice(0, 4), passed: qc.passed, checks: qc.checks.filter((c) => c.status === "fail") }).toEqual({ key: key.slice(0, 4), passed: true, checks: [] });
       const byName = Object.fromEntries(qc.checks.map((c) => [c.name, c]));

@@ -49,7 +49,7 @@ import { colourStats, loadOpenCv, matteCentroids, planeReference, planeWorkSize,
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
-import { renderLabelPng, type LabelTemplate, type TemplateRegistry } from '@shotmatrix/templating';
+import { renderLabelPng, type TemplateRegistry } from '@shotmatrix/templating';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -165,12 +165,15 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const safe = titleSafe(outFrame);
     const reserve = Math.max(0, safe.y + safe.height - legalTop + Math.round(outFrame.height * 0.01));
     const template = await deps.templates.get(p.template);
-    const layout = layoutVariant(outFrame, template.width / template.height, overlays.some((o) => o.role === 'legal') ? reserve : 0);
+    // The label is the template filled with the market's copy, or the cell's packshot image in its place.
+    const packshot = p.packshotKey ? await loadPackshot(tools, await get(p.packshotKey, 'packshot'), work, signal) : null;
+    const labelArt: LabelArt = packshot ?? { aspect: template.width / template.height, at: async (width) => renderLabelPng(template, p.fields, { width }) };
+    const layout = layoutVariant(outFrame, labelArt.aspect, overlays.some((o) => o.role === 'legal') ? reserve : 0);
     const onPlane = p.labelPlane && settings.labelPlane ? p.labelPlane : null;
     const planeLabel = onPlane
-      ? await planPlaneLabel(deps, work, render, masterPath, mattePath, probe, onPlane, template, p, signal)
+      ? await planPlaneLabel(deps, work, render, masterPath, mattePath, probe, onPlane, labelArt, p, signal)
       : null;
-    const label = renderLabelPng(template, p.fields, { width: layout.label.width });
+    const label = await labelArt.at(layout.label.width);
     const labelPath = path.join(work, 'label.png');
     await writeFile(labelPath, label.png);
     const canvas = planeLabel ? planeCanvas(planeLabel.quads, frame) : null;
@@ -317,7 +320,7 @@ async function planPlaneLabel(
   mattePath: string | null,
   probe: { width: number; height: number; frameCount: number },
   onPlane: NonNullable<RenderParams['labelPlane']>,
-  template: LabelTemplate,
+  art: LabelArt,
   p: RenderParams,
   signal: AbortSignal,
 ): Promise<PlaneLabel> {
@@ -340,7 +343,7 @@ async function planPlaneLabel(
   const edge = Math.max(...first.quad.map(([x, y], i) => Math.hypot(first.quad[(i + 1) % 4][0] - x, first.quad[(i + 1) % 4][1] - y)));
   // Rasterised a little larger than it appears, so the warp samples down rather than up.
   const width = Math.min(2048, Math.max(64, Math.round(edge * 1.5)));
-  const png = renderLabelPng(template, p.fields, { width });
+  const png = await art.at(width);
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
@@ -358,6 +361,32 @@ async function planPlaneLabel(
           threshold: OCCLUSION_THRESHOLD,
         }
       : null,
+  };
+}
+
+/** What goes where the label goes: a PNG at any width, and the shape it keeps. */
+interface LabelArt {
+  /** Width / height. */
+  aspect: number;
+  at(width: number): Promise<{ png: Buffer; width: number; height: number }>;
+}
+
+/**
+ * The packshot as label art: probed once, scaled by ffmpeg to the width asked
+ * for (Lanczos, alpha kept). Plate uploads were already checked as images.
+ */
+async function loadPackshot(tools: MediaTools, file: string, work: string, signal: AbortSignal): Promise<LabelArt> {
+  const probe = await probeVideo(tools, file, { displayName: 'packshot' });
+  const aspect = probe.width / probe.height;
+  let n = 0;
+  return {
+    aspect,
+    at: async (width) => {
+      const height = Math.max(1, Math.round(width / aspect));
+      const out = path.join(work, `packshot-${n++}.png`);
+      await runFfmpeg(tools, ['-i', file, '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=lanczos,format=rgba`, out], { signal });
+      return { png: await readFile(out), width, height };
+    },
   };
 }
 

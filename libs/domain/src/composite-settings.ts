@@ -29,6 +29,12 @@ export interface CompositeSettings {
    * label is warped onto; null puts the label in the title-safe corner.
    */
   labelPlane: string | null;
+  /**
+   * An uploaded image with alpha (a plate of this campaign, by id) shown in
+   * place of the label template: a packshot mapped onto the label plane, or
+   * set in the label's corner when there is no plane.
+   */
+  packshot: string | null;
   /** Timed overlays from `super` templates: supers, legal lines, end cards, each on between two timing marks. */
   supers: SuperSetting[];
   /** Seconds the legal line must be on screen; QC fails a variant below it (0: no requirement). */
@@ -56,11 +62,12 @@ export const DEFAULT_COMPOSITE_SETTINGS: CompositeSettings = {
   harmonise: 0.5,
   outputs: ['master'],
   labelPlane: null,
+  packshot: null,
   supers: [],
   legalMinSeconds: 0,
 };
 
-const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' | 'supers'>, [number, number]> = {
+const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' | 'packshot' | 'supers'>, [number, number]> = {
   choke: [0, 20],
   feather: [0, 50],
   lightWrap: [0, 1],
@@ -71,6 +78,7 @@ const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' |
 };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SUPERS = 8;
 
 function parseSupers(v: unknown, where: string): SuperSetting[] {
@@ -112,6 +120,13 @@ export function compositeSettings(params: Record<string, unknown>, where = 'para
       throw new DomainError('MATRIX_BAD_SETTING', `${where}.labelPlane: expected the name of a label plane (lower-case letters, digits, "-", "_"), got ${JSON.stringify(plane)}`);
     }
     out.labelPlane = plane;
+  }
+  const packshot = params.packshot;
+  if (packshot !== undefined && packshot !== null) {
+    if (typeof packshot !== 'string' || !UUID.test(packshot)) {
+      throw new DomainError('MATRIX_BAD_SETTING', `${where}.packshot: expected the id of an image uploaded to this campaign's plates, got ${JSON.stringify(packshot)}`);
+    }
+    out.packshot = packshot.toLowerCase();
   }
   const o = params.outputs;
   if (o !== undefined) {

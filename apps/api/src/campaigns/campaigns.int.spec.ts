@@ -164,6 +164,22 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(noMark.body).toMatchObject({ code: 'MATRIX_UNKNOWN_MARK' });
     expect(noMark.body.message).toMatch(/params\.supers\[0\]\.to: the master has no timing mark "tagline-off"/);
     expect(await count('render')).toBe(8);
+
+    // A packshot is one of this campaign's still uploads, named by id; it re-keys every cell that shows it.
+    const withPackshot = (packshot: string) => ({ ...matrix(plate.body.id), defaults: { params: { packshot } } });
+    const stranger = await putMatrix(id, withPackshot('00000000-0000-4000-8000-000000000000'));
+    expect(stranger.status).toBe(400);
+    expect(stranger.body).toMatchObject({ code: 'MATRIX_UNKNOWN_PACKSHOT' });
+    expect(stranger.body.message).toMatch(/^cell market=de;.*: params\.packshot: 00000000-0000-4000-8000-000000000000 is not an image uploaded to this campaign/);
+    const video = await putMatrix(id, withPackshot(moving.body.id));
+    expect(video.status).toBe(400);
+    expect(video.body.message).toMatch(/params\.packshot: "flower\.mp4" is a video; a packshot is a still image/);
+    expect((await putMatrix(id, withPackshot(plate.body.id))).status).toBe(200);
+    const packed = await json('POST', `/campaigns/${id}/expand`);
+    expect(packed.status).toBe(200);
+    expect(packed.body.expansion).toMatchObject({ cells: 8, changed: 8 });
+    const [{ params }] = await db.query(`SELECT params FROM render WHERE params->>'packshotKey' IS NOT NULL LIMIT 1`);
+    expect(params.packshotKey).toMatch(/^plates\//);
   });
 
   describe('bad input gets a 4xx that names the problem and leaves nothing behind', () => {

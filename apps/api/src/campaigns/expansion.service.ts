@@ -61,6 +61,7 @@ export class ExpansionService {
       const lut = r.lut ? luts.get(r.lut)! : null;
       const settings = compositeSettings(r.params, `cell ${cell.key}: params`);
       const labelPlane = settings.labelPlane ? seedsOf(settings.labelPlane, cell.key) : null;
+      const packshot = settings.packshot ? plates.get(settings.packshot)! : null;
       const overlays = settings.supers.map((sup, i) => {
         const at = (mark: string | null, end: number, k: 'from' | 'to') => {
           if (mark === null) return end;
@@ -85,6 +86,7 @@ export class ExpansionService {
           plate: plate?.sha256 ?? null,
           lut: lut?.sha256 ?? null,
           labelPlane: labelPlane?.seedsHash ?? null,
+          packshot: packshot?.sha256 ?? null,
           // Overlays count by their templates' sources and by the frames their marks resolve to.
           ...overlayAssets,
           timing: overlays.length ? canonicalJson(overlays) : null,
@@ -105,6 +107,7 @@ export class ExpansionService {
         structureAdherence: r.structureAdherence,
         settings,
         labelPlane,
+        packshotKey: packshot?.storageKey ?? null,
         overlays,
       };
       return { cell, key, params };

@@ -76,11 +76,14 @@ export class MatrixService {
     }
     // Compositing settings (choke, feather, grade amounts, outputs…) come from free parameters: check them once per distinct set.
     const settingsChecked = new Set<string>();
+    // Packshots name plates by id; the first cell naming each is the one an error points at.
+    const packshotCells = new Map<string, string>();
     for (const cell of cells) {
       const sig = JSON.stringify(cell.render.params);
       if (settingsChecked.has(sig)) continue;
       settingsChecked.add(sig);
       const settings = compositeSettings(cell.render.params, `cell ${cell.key}: params`);
+      if (settings.packshot && !packshotCells.has(settings.packshot)) packshotCells.set(settings.packshot, cell.key);
       for (const [i, sup] of settings.supers.entries()) {
         const t = templates.get(sup.template) ?? (await this.templates.get(sup.template));
         if (t.kind !== 'super') {
@@ -103,6 +106,21 @@ export class MatrixService {
       const missing = matrix.backgrounds.find((b) => b.plateId && !plates.has(b.plateId));
       if (missing) {
         throw new DomainError('MATRIX_UNKNOWN_PLATE', `background "${missing.code}" uses plate ${missing.plateId}, which was not uploaded to this campaign`);
+      }
+    }
+    if (packshotCells.size) {
+      const ids = [...packshotCells.keys()];
+      const found = campaignId ? await this.db.getRepository(PlateEntity).findBy({ id: In(ids), campaignId }) : [];
+      const byId = new Map(found.map((p) => [p.id, p]));
+      for (const [id, cellKey] of packshotCells) {
+        const plate = byId.get(id);
+        if (!plate) {
+          throw new DomainError('MATRIX_UNKNOWN_PACKSHOT', `cell ${cellKey}: params.packshot: ${id} is not an image uploaded to this campaign (upload it as a plate first)`);
+        }
+        if (plate.kind !== 'image') {
+          throw new DomainError('MATRIX_BAD_SETTING', `cell ${cellKey}: params.packshot: "${plate.filename}" is a video; a packshot is a still image (a PNG with alpha)`);
+        }
+        plates.set(id, plate);
       }
     }
     const lutNames = [...new Set(matrix.markets.flatMap((m) => (m.lut ? [m.lut] : [])))];

@@ -20,6 +20,8 @@ export interface RenderParams {
   structureAdherence: number;
   /** The plane the label is warped onto, with the seeds (quads on keyframes) it was keyed by. */
   labelPlane?: { plane: string; seedsHash: string; seeds: Array<{ frame: number; quad: Quad }> } | null;
+  /** The packshot image's object (a plate upload), shown instead of the label template; keyed by its content. */
+  packshotKey?: string | null;
   /** Timed overlays (supers, legal lines, end cards) with their marks resolved to master frames. */
   overlays?: Array<{ template: string; role: 'super' | 'legal' | 'endcard'; from: number; to: number }>;
   /** Absent on renders planned before the compositor (they render with the defaults). */
