@@ -43,3 +43,37 @@ export {
 } from './chroma-key';
 export { matteCentroids } from './matte-centroids';
 export { planeReference, rectifyPlane, type PlaneReference } from './plane-reference';
+export {
+  createOcr,
+  detSize,
+  OCR_DET,
+  OCR_REC,
+  OcrModelError,
+  sortReadingOrder,
+  type Ocr,
+  type OcrLine,
+  type OcrOptions,
+  type OcrProviderChoice,
+  type OcrRegion,
+} from './ocr';
+export {
+  characterErrorRate,
+  classifyScript,
+  ctcGreedyDecode,
+  editDistance,
+  foldForComparison,
+  judgeOcr,
+  MIN_CHECKED_SHARE,
+  OCR_CER_THRESHOLD,
+  parseDictionary,
+  prepareComparable,
+  type ComparableCopy,
+  type CopyToken,
+  type CtcDecoded,
+  type JudgeOcrInput,
+  type OcrDictionary,
+  type OcrJudgement,
+  type OcrVerdict,
+  type ScriptClass,
+  type ScriptReport,
+} from './ocr-text';
