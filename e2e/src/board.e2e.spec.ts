@@ -115,12 +115,13 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
       const v = document.querySelector<HTMLVideoElement>('[data-testid="variant-video"]');
       return !!v && v.currentTime > 0.5 && v.videoWidth === 640;
     }, undefined, { timeout: 30_000 });
-    // The QC panel: the structure checks measured, the ones not built said plainly, and the "what changed" heatmap.
+    // The QC panel: the structure checks measured, and the "what changed" heatmap.
     const qc = page.getByTestId('qc-panel');
     await qc.waitFor();
     expect(await qc.locator('[data-check="frames"]').getAttribute('data-status')).toBe('pass');
     expect(await qc.locator('[data-check="duration"]').getAttribute('data-status')).toBe('pass');
-    expect(await qc.locator('[data-check="copy-ocr"]').getAttribute('data-status')).toBe('not-checked');
+    // The copy read back by OCR: the demo's German and Japanese copy passes, or says what it could not read.
+    expect(await qc.locator('[data-check="copy-ocr"]').getAttribute('data-status')).toMatch(/^(pass|not-checked)$/);
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('[data-testid="qc-heatmap"]');
       return !!img && img.complete && img.naturalWidth > 0;

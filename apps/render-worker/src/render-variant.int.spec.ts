@@ -82,7 +82,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
   });
 
   /** Seeds what an upload and an expansion would have written: master, analysis job, renders waiting on it. */
-  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; packshot?: boolean; lut?: boolean; legal?: boolean }>; planes?: Keyframe[] }) {
+  async function seed(opts: { masterFile: string; sha: string; keys: Array<{ key: string; plate?: boolean; aspect?: string; labelPlane?: string; packshot?: boolean; lut?: boolean; legal?: boolean; jp?: boolean }>; planes?: Keyframe[] }) {
     const campaign = await db.getRepository(CampaignEntity).save({ name: `worker ${opts.sha}` });
     const probe = await probeVideo(tools, CLIP);
     const masterKey = `masters/${opts.sha}.mp4`;
@@ -121,8 +121,10 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
         params: {
           masterShotId: master.id,
           template: 'label-classic',
-          fields: { headline: 'Sommer-Frische', price: '1,99 €', ...(k.legal ? { legal: 'Nur solange der Vorrat reicht.', tagline: 'Gemacht für den Sommer' } : {}) },
-          locale: 'de-DE',
+          fields: k.jp
+            ? { headline: '夏の爽やかさ', price: '¥1,280' }
+            : { headline: 'Sommer-Frische', price: '1,99 €', ...(k.legal ? { legal: 'Nur solange der Vorrat reicht.', tagline: 'Gemacht für den Sommer' } : {}) },
+          locale: k.jp ? 'ja-JP' : 'de-DE',
           direction: 'ltr',
           plateId: k.plate ? plate.id : null,
           lut: k.lut ? 'warm' : null,
@@ -192,7 +194,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
     // b puts a packshot on the plane the producer drew (tracked by the analysis, or by the render if that is not done yet).
     // c keeps the master's surroundings but grades them: the matte keeps the subject out of the grade at s = 1.
     const keys = [
-      { key: 'a'.repeat(64), plate: true, aspect: '9:16' },
+      { key: 'a'.repeat(64), plate: true, aspect: '9:16', jp: true },
       { key: 'b'.repeat(64), labelPlane: 'early', packshot: true },
       { key: 'c'.repeat(64), lut: true, legal: true },
     ];
@@ -253,14 +255,26 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       expect(runs[key]).toBe(1);
       expect(done.attempts).toBe(1);
       // Every render carries its QC: the structure lock held (s = 1) and the checks not made say so.
-      const qc = done.qc as { passed: boolean; heatmapKey: string; checks: Array<{ name: string; status: string; value?: number }> };
+      const qc = done.qc as { passed: boolean; heatmapKey: string; checks: Array<{ name: string; status: string; value?: number; detail: string }> };
       expect({ key: key.slice(0, 4), passed: qc.passed, checks: qc.checks.filter((c) => c.status === "fail") }).toEqual({ key: key.slice(0, 4), passed: true, checks: [] });
       const byName = Object.fromEntries(qc.checks.map((c) => [c.name, c]));
       expect(byName.frames.status).toBe('pass');
       expect(byName.duration.status).toBe('pass');
       expect(byName['foreground-ssim']).toMatchObject({ status: 'pass' });
       expect(byName['foreground-ssim'].value).toBeGreaterThanOrEqual(0.97);
-      expect(byName['copy-ocr'].status).toBe('not-checked');
+      // The copy read back from the delivered file: the Japanese price (its kana headline cannot be read by the
+      // model and says so), the German label, legal line and super; b shows a packshot, which has no copy.
+      if (key.startsWith('a')) {
+        expect(byName['copy-ocr']).toMatchObject({ status: 'pass', value: 0 });
+        expect(byName['copy-ocr'].detail).toMatch(/label price 0 %.*not checked: label headline/);
+      }
+      if (key.startsWith('b')) expect(byName['copy-ocr'].status).toBe('not-checked');
+      if (key.startsWith('c')) {
+        expect(byName['copy-ocr']).toMatchObject({ status: 'pass', value: 0 });
+        for (const read of ['label headline 0 %', 'label price 0 %', 'super super-tagline tagline 0 %']) expect(byName['copy-ocr'].detail).toContain(read);
+        // This test master is 320×192: the legal line's small print is a few pixels tall there, and says so.
+        expect(byName['copy-ocr'].detail).toMatch(/not checked: .*legal legal-line legal \(the legal legal-line is only \d+ px tall/);
+      }
       // b's label is on its plane, in the scene: no overlay to place.
       expect(byName['safe-areas'].status).toBe(key.startsWith('b') ? 'not-checked' : 'pass');
       if (key.startsWith('c')) expect(byName['legal-line']).toMatchObject({ status: 'pass', threshold: 1 });

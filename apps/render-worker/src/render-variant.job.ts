@@ -42,14 +42,15 @@ import {
   type CompositeSettings,
   type ReframeWindow,
 } from '@shotmatrix/domain';
-import { countFrames, FfmpegError, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
-import { legalLineCheck, measureVariant, qcSize, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
-import { colourStats, loadOpenCv, matteCentroids, planeReference, planeWorkSize, trackPlane } from '@shotmatrix/vision';
+import { copyOcrCheck, legalLineCheck, measureVariant, qcSize, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
+import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeReference, planeWorkSize, trackPlane, type Ocr } from '@shotmatrix/vision';
+import { processOcr, readCopy, type CopyItem } from './read-copy';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
-import { renderLabelPng, type TemplateRegistry } from '@shotmatrix/templating';
+import { renderLabelPng, selectLayout, type LabelTemplate, type TemplateRegistry } from '@shotmatrix/templating';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -164,14 +165,22 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const legalTop = Math.min(...overlays.filter((o) => o.role === 'legal').map((o) => o.y), outFrame.height);
     const safe = titleSafe(outFrame);
     const reserve = Math.max(0, safe.y + safe.height - legalTop + Math.round(outFrame.height * 0.01));
-    const template = await deps.templates.get(p.template);
+    // Templates are laid out for the output's orientation (a portrait card in 9:16, …).
+    const baseTemplate = await deps.templates.get(p.template);
+    const template = selectLayout(baseTemplate, outFrame.width / outFrame.height);
     // The label is the template filled with the market's copy, or the cell's packshot image in its place.
     const packshot = p.packshotKey ? await loadPackshot(tools, await get(p.packshotKey, 'packshot'), work, signal) : null;
     const labelArt: LabelArt = packshot ?? { aspect: template.width / template.height, at: async (width) => renderLabelPng(template, p.fields, { width }) };
+    // On a plane the label takes the layout that fits the plane's own shape where it was drawn.
+    const planeArt = (shape: number): LabelArt => {
+      if (packshot) return packshot;
+      const t = selectLayout(baseTemplate, shape);
+      return { aspect: t.width / t.height, at: async (width) => renderLabelPng(t, p.fields, { width }) };
+    };
     const layout = layoutVariant(outFrame, labelArt.aspect, overlays.some((o) => o.role === 'legal') ? reserve : 0);
     const onPlane = p.labelPlane && settings.labelPlane ? p.labelPlane : null;
     const planeLabel = onPlane
-      ? await planPlaneLabel(deps, work, render, masterPath, mattePath, probe, onPlane, labelArt, p, signal)
+      ? await planPlaneLabel(deps, work, render, masterPath, mattePath, probe, onPlane, planeArt, p, signal)
       : null;
     const label = await labelArt.at(layout.label.width);
     const labelPath = path.join(work, 'label.png');
@@ -266,11 +275,26 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       ...(planeLabel ? [] : [{ name: 'label', x: layout.label.x, y: layout.label.y, width: label.width, height: label.height }]),
       ...overlays.map((o) => ({ name: `${o.role} ${o.template}`, x: o.x, y: o.y, width: o.width, height: o.height })),
     ];
+    // The copy read back from the delivered file: the corner label or the label on its plane, and each super.
+    const fieldsOf = (t: LabelTemplate) => t.fields.flatMap((f) => (p.fields[f.name]?.trim() ? [{ field: f.name, expected: p.fields[f.name] }] : []));
+    const mid = Math.floor(probe.frameCount / 2);
+    const copyItems: CopyItem[] = [];
+    if (!packshot && !planeLabel) copyItems.push({ overlay: 'label', fields: fieldsOf(template), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
+    if (!packshot && planeLabel && !reframe) {
+      // The tracked frame nearest the middle, unwarped to the label's own rectangle.
+      const seen = planeLabel.quads.map((q, i) => (q ? i : -1)).filter((i) => i >= 0);
+      const at = seen.reduce((best, i) => (Math.abs(i - mid) < Math.abs(best - mid) ? i : best), seen[0] ?? -1);
+      if (at >= 0) copyItems.push({ overlay: 'label', fields: fieldsOf(template), frame: at, plane: { quad: planeLabel.quads[at]!, size: planeLabel.size } });
+    }
+    for (const o of overlays) {
+      const t = await deps.templates.get(o.template);
+      copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(t), frame: Math.floor((o.from + o.to) / 2), box: o });
+    }
     const checks = [
       ...qc.checks,
+      await copyCheck(deps, { path: playable.path, width: outProbe.width, height: outProbe.height }, outFrame, copyItems, signal),
       legalLineCheck(overlays.filter((o) => o.role === 'legal'), probe.fps, settings.legalMinSeconds),
       safeAreaCheck(outFrame, placed),
-      ...unmeasured(),
     ];
     const report = { passed: checks.every((c) => c.status !== 'fail'), checks, heatmapKey, measuredAt: new Date().toISOString() };
     return { outputKey: stored[playable.kind], outputs: stored, thumbnailKey, frameCount: frames, durationS: outProbe.durationS, qc: report };
@@ -295,7 +319,7 @@ interface RenderedOverlay {
 async function renderOverlays(deps: WorkerDeps, work: string, p: RenderParams, frame: { width: number; height: number }): Promise<RenderedOverlay[]> {
   const out: RenderedOverlay[] = [];
   for (const [i, o] of (p.overlays ?? []).entries()) {
-    const t = await deps.templates.get(o.template);
+    const t = selectLayout(await deps.templates.get(o.template), frame.width / frame.height);
     const box = placeOverlay(frame, o.role, t.width / t.height);
     const png = renderLabelPng(t, p.fields, { width: box.width });
     const file = path.join(work, `overlay-${i}.png`);
@@ -320,7 +344,7 @@ async function planPlaneLabel(
   mattePath: string | null,
   probe: { width: number; height: number; frameCount: number },
   onPlane: NonNullable<RenderParams['labelPlane']>,
-  art: LabelArt,
+  artFor: (shape: number) => LabelArt,
   p: RenderParams,
   signal: AbortSignal,
 ): Promise<PlaneLabel> {
@@ -343,7 +367,8 @@ async function planPlaneLabel(
   const edge = Math.max(...first.quad.map(([x, y], i) => Math.hypot(first.quad[(i + 1) % 4][0] - x, first.quad[(i + 1) % 4][1] - y)));
   // Rasterised a little larger than it appears, so the warp samples down rather than up.
   const width = Math.min(2048, Math.max(64, Math.round(edge * 1.5)));
-  const png = await art.at(width);
+  const side = (i: number) => Math.hypot(first.quad[(i + 1) % 4][0] - first.quad[i][0], first.quad[(i + 1) % 4][1] - first.quad[i][1]);
+  const png = await artFor((side(0) + side(2)) / Math.max(1e-6, side(1) + side(3))).at(width);
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
@@ -376,7 +401,7 @@ interface LabelArt {
  * for (Lanczos, alpha kept). Plate uploads were already checked as images.
  */
 async function loadPackshot(tools: MediaTools, file: string, work: string, signal: AbortSignal): Promise<LabelArt> {
-  const probe = await probeVideo(tools, file, { displayName: 'packshot' });
+  const probe = await probeImage(tools, file, { displayName: 'packshot' });
   const aspect = probe.width / probe.height;
   let n = 0;
   return {
@@ -453,11 +478,27 @@ async function planReframe(
   return followSubject(frame, aspect, centroids, fps / 2);
 }
 
-/** Checks this renderer does not make yet: said plainly on every report rather than passed silently. */
-function unmeasured(): QcCheck[] {
-  return [
-    { name: 'copy-ocr', status: 'not-checked', detail: 'OCR of the rendered copy against the copy deck is not built yet' },
-  ];
+/**
+ * OCR of the rendered copy against the copy deck. Missing OCR weights make the
+ * check say so (the operator's fix) rather than fail the producer's variant.
+ */
+async function copyCheck(
+  deps: WorkerDeps,
+  file: { path: string; width: number; height: number },
+  frame: { width: number; height: number },
+  items: CopyItem[],
+  signal: AbortSignal,
+): Promise<QcCheck> {
+  if (!items.some((i) => i.fields.length)) return { name: 'copy-ocr', status: 'not-checked', detail: 'no rendered copy to read in this variant (a packshot or no text fields)' };
+  let ocr: Ocr;
+  try {
+    ocr = await processOcr(deps.config);
+  } catch (e) {
+    if (e instanceof OcrModelError) return { name: 'copy-ocr', status: 'not-checked', detail: `OCR is not available on this worker: ${e.message}` };
+    throw e;
+  }
+  const readings = await readCopy(ocr, deps.tools, file, frame, items, signal);
+  return copyOcrCheck(readings, ocr.dictionary);
 }
 
 /** The master's own surroundings kept (no plate), cut from the subject by the matte so each takes its share of the grade. */

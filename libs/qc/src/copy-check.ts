@@ -8,6 +8,8 @@ export interface CopyReading {
   field: string;
   expected: string;
   lines: readonly string[];
+  /** Set when the overlay is too small in this file to read reliably: a miss is then "not checked", not a failure. */
+  tooSmall?: string;
 }
 
 /**
@@ -44,7 +46,10 @@ export function bestReading(expected: string, lines: readonly string[], dictiona
  */
 export function copyOcrCheck(readings: CopyReading[], dictionary: OcrDictionary): QcCheck {
   if (!readings.length) return { name: 'copy-ocr', status: 'not-checked', detail: 'no rendered copy to read in this variant' };
-  const judged = readings.map((r) => ({ r, j: bestReading(r.expected, r.lines, dictionary) }));
+  const judged = readings.map((r) => {
+    const j = bestReading(r.expected, r.lines, dictionary);
+    return { r, j: j.verdict === 'fail' && r.tooSmall ? { ...j, verdict: 'not-checked' as const, cer: undefined, reason: r.tooSmall } : j };
+  });
   const where = (r: CopyReading) => `${r.overlay} ${r.field}`;
   const failed = judged.filter((x) => x.j.verdict === 'fail');
   const passed = judged.filter((x) => x.j.verdict === 'pass');

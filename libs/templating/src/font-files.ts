@@ -9,12 +9,11 @@ let cached: string[] | undefined;
 /**
  * The system's Noto Sans font files (every script), found once per process.
  *
- * resvg falls back per character to the first font in its database that has
- * the glyph, whatever the font-family list says; with every system font
- * loaded, Japanese came out in Noto Serif CJK. Loading only the Noto Sans
- * families keeps every script in the same sans design (and renders about
- * twice as fast). Empty when no Noto Sans is installed: callers then load
- * all system fonts.
+ * Only Noto Sans families are registered with the text renderer and named in
+ * the fonts it asks for, so every script comes out in the same sans design
+ * (with every system font in play, Japanese once came out in Noto Serif CJK).
+ * Empty when no Noto Sans is installed: text then falls back to whatever the
+ * system has.
  */
 export function notoSansFontFiles(roots: string[] = FONT_ROOTS): string[] {
   if (cached && roots === FONT_ROOTS) return cached;

@@ -1,5 +1,6 @@
-export { type LabelTemplate, type TemplateField } from './label-template';
+export { type LabelTemplate, type LayoutName, type TemplateField, type TemplateLayout } from './label-template';
 export { TemplateRegistry } from './template-registry';
+export { orientationOf, selectLayout } from './select-layout';
 export {
   assertSelfContained,
   checkFields,

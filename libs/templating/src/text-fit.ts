@@ -1,7 +1,10 @@
 /**
  * Rough advance width of a line in em, enough to pick a font size that keeps
  * copy inside its box without measuring glyphs: CJK and other full-width
- * characters take about 1 em in Noto, Latin about half.
+ * characters take about 1 em in Noto, Latin about half. Behind the
+ * `fitFontSize` Handlebars helper, kept for templates that use it; shipped
+ * templates let the renderer measure the shaped text instead (`data-fit-*`
+ * on `<text>`, see templates/README.md), which is exact for every script.
  */
 export function estimateAdvanceEm(text: string): number {
   let em = 0;

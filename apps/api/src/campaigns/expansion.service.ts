@@ -54,7 +54,14 @@ export class ExpansionService {
       }
       return found;
     };
-    const templateHash = new Map([...templates].map(([name, t]) => [name, createHash('sha256').update(t.source).digest('hex')]));
+    // A template's every layout decides pixels (the portrait card in 9:16 cells): all of them are hashed.
+    const templateHash = new Map(
+      [...templates].map(([name, t]) => {
+        const h = createHash('sha256').update(t.source);
+        for (const [layout, l] of Object.entries(t.layouts ?? {}).sort(([a], [b]) => a.localeCompare(b))) h.update(`\u0000${layout}\u0000${l.width}x${l.height}\u0000${l.source}`);
+        return [name, h.digest('hex')];
+      }),
+    );
     const planned: PlannedCell[] = cells.map((cell) => {
       const r = cell.render;
       const plate = r.plateId ? plates.get(r.plateId)! : null;
