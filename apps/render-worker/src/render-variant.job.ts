@@ -72,15 +72,15 @@ export function describeError(e: unknown): string {
   return String(e);
 }
 
+/** What the render handler uses of a job: the same in-process and in a sandboxed child. */
+export type RenderJob = Pick<Job<RenderJobPayload>, 'data' | 'attemptsMade' | 'opts'>;
+
 /**
  * Renders one render key: one ffmpeg pass over the master writes the MP4 and
  * its thumbnail. Running the same job twice is harmless: a render that is
  * already done is left alone, and the result is committed only while the
  * render is still in progress.
  */
-/** What the render handler uses of a job: the same in-process and in a sandboxed child. */
-export type RenderJob = Pick<Job<RenderJobPayload>, 'data' | 'attemptsMade' | 'opts'>;
-
 export async function renderJob(deps: WorkerDeps, job: RenderJob, signal: AbortSignal): Promise<void> {
   const { db } = deps;
   const key = job.data.renderKey;
