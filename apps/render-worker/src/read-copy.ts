@@ -28,8 +28,13 @@ export function processOcr(config: AppConfig): Promise<Ocr> {
   return shared;
 }
 
-/** Below this height (file pixels) an overlay's copy that does not read back is too small to judge. */
-const SMALL_REGION_PX = 64;
+/**
+ * Copy set smaller than this (font size, pixels of the delivered file) that
+ * does not read back is too small to judge: measured on the demo at 960×540,
+ * label-classic's 7 px legal line read back whole but for its full stop,
+ * while 14 px copy read back exactly.
+ */
+const MIN_READABLE_PX = 12;
 /** Regions are enlarged to about this height before reading: the detector finds small glyphs poorly. */
 const READ_HEIGHT_PX = 144;
 
@@ -59,7 +64,8 @@ async function readUpscaled(ocr: Ocr, rgb: Uint8Array, file: { width: number; he
 /** Rendered copy to read back: which fields, on which output frame, where. */
 export interface CopyItem {
   overlay: string;
-  fields: Array<{ field: string; expected: string }>;
+  /** Each field's copy, and the font size it was set at in output-frame pixels (Infinity: unknown). */
+  fields: Array<{ field: string; expected: string; sizePx: number }>;
   /** Output frame to read. */
   frame: number;
   /** Placed flat in the output frame (output-frame pixels, before any draft scaling). */
@@ -116,14 +122,15 @@ export async function readCopy(
         height: Math.min(file.height - y, Math.ceil((item.box.height + 2 * m) * sy)),
       };
       lines = await readUpscaled(ocr, rgb, file, region);
-      // A draft or a small master can set copy smaller than OCR reads reliably: a miss there is said, not failed.
-      const small = region.height < SMALL_REGION_PX ? `the ${item.overlay} is only ${region.height} px tall in the delivered file, too small to read reliably` : undefined;
-      for (const f of item.fields) out.push({ overlay: item.overlay, field: f.field, expected: f.expected, lines, tooSmall: small });
-      continue;
     } else {
       continue;
     }
-    for (const f of item.fields) out.push({ overlay: item.overlay, field: f.field, expected: f.expected, lines });
+    for (const f of item.fields) {
+      // Small print (or a draft of a small master) is below what OCR reads reliably: a miss there is said, not failed.
+      const px = f.sizePx * sy;
+      const tooSmall = px < MIN_READABLE_PX ? `set at ${px.toFixed(1)} px in the delivered file, too small to read reliably` : undefined;
+      out.push({ overlay: item.overlay, field: f.field, expected: f.expected, lines, tooSmall });
+    }
   }
   return out;
 }

@@ -273,7 +273,7 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
         expect(byName['copy-ocr']).toMatchObject({ status: 'pass', value: 0 });
         for (const read of ['label headline 0 %', 'label price 0 %', 'super super-tagline tagline 0 %']) expect(byName['copy-ocr'].detail).toContain(read);
         // This test master is 320×192: the legal line's small print is a few pixels tall there, and says so.
-        expect(byName['copy-ocr'].detail).toMatch(/not checked: .*legal legal-line legal \(the legal legal-line is only \d+ px tall/);
+        expect(byName['copy-ocr'].detail).toMatch(/not checked: .*legal legal-line legal \(set at [\d.]+ px in the delivered file, too small/);
       }
       // b's label is on its plane, in the scene: no overlay to place.
       expect(byName['safe-areas'].status).toBe(key.startsWith('b') ? 'not-checked' : 'pass');

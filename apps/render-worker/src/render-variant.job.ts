@@ -50,7 +50,7 @@ import { processOcr, readCopy, type CopyItem } from './read-copy';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
-import { renderLabelPng, selectLayout, type LabelTemplate, type TemplateRegistry } from '@shotmatrix/templating';
+import { renderLabelPng, selectLayout, type DrawnText, type LabelTemplate, type RasterImage, type TemplateRegistry } from '@shotmatrix/templating';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -276,19 +276,26 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       ...overlays.map((o) => ({ name: `${o.role} ${o.template}`, x: o.x, y: o.y, width: o.width, height: o.height })),
     ];
     // The copy read back from the delivered file: the corner label or the label on its plane, and each super.
-    const fieldsOf = (t: LabelTemplate) => t.fields.flatMap((f) => (p.fields[f.name]?.trim() ? [{ field: f.name, expected: p.fields[f.name] }] : []));
+    // Each field with the size it was set at (the smallest text showing it), scaled to the output frame.
+    const fieldsOf = (t: LabelTemplate, texts: DrawnText[], scale = 1) =>
+      t.fields.flatMap((f) => (p.fields[f.name]?.trim() ? [{ field: f.name, expected: p.fields[f.name], sizePx: setSize(p.fields[f.name], texts) * scale }] : []));
     const mid = Math.floor(probe.frameCount / 2);
     const copyItems: CopyItem[] = [];
-    if (!packshot && !planeLabel) copyItems.push({ overlay: 'label', fields: fieldsOf(template), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
+    if (!packshot && !planeLabel) copyItems.push({ overlay: 'label', fields: fieldsOf(template, label.texts), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
     if (!packshot && planeLabel && !reframe) {
       // The tracked frame nearest the middle, unwarped to the label's own rectangle.
       const seen = planeLabel.quads.map((q, i) => (q ? i : -1)).filter((i) => i >= 0);
       const at = seen.reduce((best, i) => (Math.abs(i - mid) < Math.abs(best - mid) ? i : best), seen[0] ?? -1);
-      if (at >= 0) copyItems.push({ overlay: 'label', fields: fieldsOf(template), frame: at, plane: { quad: planeLabel.quads[at]!, size: planeLabel.size } });
+      if (at >= 0) {
+        // Set at the label's raster size, seen at the plane's size on that frame.
+        const q = planeLabel.quads[at]!;
+        const seenWidth = (Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]) + Math.hypot(q[2][0] - q[3][0], q[2][1] - q[3][1])) / 2;
+        copyItems.push({ overlay: 'label', fields: fieldsOf(template, planeLabel.texts, seenWidth / planeLabel.size.width), frame: at, plane: { quad: q, size: planeLabel.size } });
+      }
     }
     for (const o of overlays) {
       const t = await deps.templates.get(o.template);
-      copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(t), frame: Math.floor((o.from + o.to) / 2), box: o });
+      copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(t, o.texts), frame: Math.floor((o.from + o.to) / 2), box: o });
     }
     const checks = [
       ...qc.checks,
@@ -313,6 +320,8 @@ interface RenderedOverlay {
   height: number;
   from: number;
   to: number;
+  /** The copy as set, with its size in output pixels (for QC's OCR). */
+  texts: DrawnText[];
 }
 
 /** Rasterises each timed overlay from its template with the cell's copy, sized and placed for the output frame. */
@@ -324,7 +333,7 @@ async function renderOverlays(deps: WorkerDeps, work: string, p: RenderParams, f
     const png = renderLabelPng(t, p.fields, { width: box.width });
     const file = path.join(work, `overlay-${i}.png`);
     await writeFile(file, png.png);
-    out.push({ template: o.template, role: o.role, path: file, x: box.x, y: box.y, width: png.width, height: png.height, from: o.from, to: o.to });
+    out.push({ template: o.template, role: o.role, path: file, x: box.x, y: box.y, width: png.width, height: png.height, from: o.from, to: o.to, texts: png.texts });
   }
   return out;
 }
@@ -347,7 +356,7 @@ async function planPlaneLabel(
   artFor: (shape: number) => LabelArt,
   p: RenderParams,
   signal: AbortSignal,
-): Promise<PlaneLabel> {
+): Promise<PlaneLabel & { texts: DrawnText[] }> {
   const { db, store, tools } = deps;
   const row = render.analysisId
     ? await db.getRepository(PlaneTrackEntity).findOneBy({ analysisId: render.analysisId, plane: onPlane.plane, seedsHash: onPlane.seedsHash })
@@ -376,6 +385,7 @@ async function planPlaneLabel(
     path: labelPath,
     size: { width: png.width, height: png.height },
     quads,
+    texts: png.texts,
     shading: p.structureAdherence,
     referenceLuma: await quadLuma(tools, masterPath, probe, first.frame, first.quad, signal),
     // Without a matte nothing says what is in front of the plane: the label then stays on top.
@@ -389,11 +399,22 @@ async function planPlaneLabel(
   };
 }
 
+/**
+ * The font size (pixels) a field's copy was set at: the smallest text that
+ * shows it. Infinity when no text shows it whole (a field inside other words):
+ * then nothing says it is small.
+ */
+function setSize(value: string, texts: DrawnText[]): number {
+  const flat = (x: string) => x.replace(/\s+/g, ' ').trim();
+  const v = flat(value);
+  return Math.min(Infinity, ...texts.filter((t) => flat(t.text).includes(v)).map((t) => t.sizePx));
+}
+
 /** What goes where the label goes: a PNG at any width, and the shape it keeps. */
 interface LabelArt {
   /** Width / height. */
   aspect: number;
-  at(width: number): Promise<{ png: Buffer; width: number; height: number }>;
+  at(width: number): Promise<RasterImage>;
 }
 
 /**
@@ -410,7 +431,7 @@ async function loadPackshot(tools: MediaTools, file: string, work: string, signa
       const height = Math.max(1, Math.round(width / aspect));
       const out = path.join(work, `packshot-${n++}.png`);
       await runFfmpeg(tools, ['-i', file, '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=lanczos,format=rgba`, out], { signal });
-      return { png: await readFile(out), width, height };
+      return { png: await readFile(out), width, height, texts: [] };
     },
   };
 }

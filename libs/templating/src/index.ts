@@ -12,3 +12,4 @@ export {
   type TemplateFields,
 } from './render-label';
 export { fitFontSize } from './text-fit';
+export { type DrawnText } from './skia-text';

@@ -2,7 +2,7 @@ import { createCanvas, Image, type Canvas } from '@napi-rs/canvas';
 import Handlebars from 'handlebars';
 import { DomainError } from '@shotmatrix/domain';
 import type { LabelTemplate } from './label-template';
-import { drawTexts } from './skia-text';
+import { drawTexts, type DrawnText } from './skia-text';
 import { splitSvg } from './svg-text';
 import { fitFontSize } from './text-fit';
 
@@ -12,6 +12,8 @@ export interface RasterImage {
   png: Buffer;
   width: number;
   height: number;
+  /** The copy as set and its font size in this image's pixels (after shrink-to-fit). */
+  texts: DrawnText[];
 }
 
 const MAX_RASTER_WIDTH = 8192;
@@ -136,7 +138,7 @@ export function assertSelfContained(svg: string): void {
  * took 16.5 ms instead of 59 ms here. Skia draws fewer SVG features than
  * resvg, so splitSvg refuses the ones it would skip.
  */
-function renderCanvas(svg: string, opts: { width: number }): Canvas {
+function renderCanvas(svg: string, opts: { width: number }): { canvas: Canvas; texts: DrawnText[] } {
   if (!(Number.isInteger(opts.width) && opts.width > 0 && opts.width <= MAX_RASTER_WIDTH)) {
     throw new DomainError('INVALID_RENDER_SIZE', `label width must be a whole number of pixels from 1 to ${MAX_RASTER_WIDTH}`, 'invalid');
   }
@@ -156,19 +158,19 @@ function renderCanvas(svg: string, opts: { width: number }): Canvas {
   shapes.src = Buffer.from(split.shapes);
   if (unreadable || shapes.width === 0) throw new DomainError('SVG_INVALID', 'the SVG renderer could not read the document', 'invalid');
   ctx.drawImage(shapes, 0, 0, width, height);
-  drawTexts(ctx, split.texts, { scale: width / split.viewBox.width, x: split.viewBox.x, y: split.viewBox.y });
-  return canvas;
+  const texts = drawTexts(ctx, split.texts, { scale: width / split.viewBox.width, x: split.viewBox.x, y: split.viewBox.y });
+  return { canvas, texts };
 }
 
 /** SVG → PNG with alpha, scaled to `width` (height follows the SVG's aspect ratio). */
 export function rasterise(svg: string, opts: { width: number }): RasterImage {
-  const canvas = renderCanvas(svg, opts);
-  return { png: canvas.encodeSync('png'), width: canvas.width, height: canvas.height };
+  const { canvas, texts } = renderCanvas(svg, opts);
+  return { png: canvas.encodeSync('png'), width: canvas.width, height: canvas.height, texts };
 }
 
 /** Like `rasterise`, but straight (not premultiplied) RGBA bytes: for QC and tests that look at pixels. */
 export function rasteriseRgba(svg: string, opts: { width: number }): { pixels: Buffer; width: number; height: number } {
-  const canvas = renderCanvas(svg, opts);
+  const { canvas } = renderCanvas(svg, opts);
   const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
   return { pixels: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width: canvas.width, height: canvas.height };
 }

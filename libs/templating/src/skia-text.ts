@@ -78,13 +78,21 @@ function setFill(ctx: SKRSContext2D, fill: string): void {
 // designed with the headline starting at the left keeps it there in Arabic.
 const ALIGN = { start: 'left', middle: 'center', end: 'right' } as const;
 
+/** A text as it was set: its lines joined by spaces, and the font size it ended at, in output pixels. */
+export interface DrawnText {
+  text: string;
+  sizePx: number;
+}
+
 /**
  * Draws the SVG's texts with Skia's shaper (HarfBuzz inside), in the SVG's
  * user space mapped to the canvas by `scale` and the viewBox origin. Text is
  * measured and set at its pixel size, so fitting sees the widths that are drawn.
+ * Returns what was set and at what size (QC judges whether OCR can read it).
  */
-export function drawTexts(ctx: SKRSContext2D, texts: SvgText[], view: { scale: number; x: number; y: number }): void {
+export function drawTexts(ctx: SKRSContext2D, texts: SvgText[], view: { scale: number; x: number; y: number }): DrawnText[] {
   const { scale } = view;
+  const drawn: DrawnText[] = [];
   ctx.textBaseline = 'alphabetic';
   for (const t of texts) {
     const stack = fontStack(t.paint, t.paragraphs.join(' ')).map((f) => `"${f.replace(/"/g, '')}"`).join(', ');
@@ -109,5 +117,7 @@ export function drawTexts(ctx: SKRSContext2D, texts: SvgText[], view: { scale: n
       ctx.fillText(line.text, (line.x - view.x) * scale, (line.baseline - view.y) * scale);
     }
     ctx.globalAlpha = 1;
+    drawn.push({ text: placed.lines.map((l) => l.text).join(' '), sizePx: placed.fontSize * scale });
   }
+  return drawn;
 }

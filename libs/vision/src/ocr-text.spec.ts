@@ -203,3 +203,12 @@ describe('judgeOcr', () => {
     expect(judgeOcr({ expected: 'Frische, die man schmeckt', read, dictionary, threshold: 0.05 }).verdict).toBe('pass');
   });
 });
+
+describe('kana in the Chinese key file', () => {
+  it('are never emittable, so mostly-kana copy is not checked rather than failed', () => {
+    const d = parseDictionary(['夏', '一', '本', 'の', 'マ'].join('\n'));
+    expect(d.emittable.has('の')).toBe(false);
+    expect(d.emittable.has('夏')).toBe(true);
+    expect(judgeOcr({ expected: '夏のための一本', read: '夏の一本', dictionary: d }).verdict).toBe('not-checked');
+  });
+});

@@ -16,6 +16,15 @@ export interface OcrDictionary {
 }
 
 /**
+ * Kana never count as emittable, though the Chinese key file lists a few (の サ
+ * シ ジ マ): the recogniser was not trained on Japanese text, and around other
+ * kana it drops them with their neighbours — measured on the demo's rendered
+ * tagline "夏のための一本", read as "夏の一本" and "夏の本". Treating them as
+ * holes makes kana copy "not checked" instead of failing correct renders.
+ */
+const KANA = /^[\p{Script=Hiragana}\p{Script=Katakana}]$/u;
+
+/**
  * Parses a PaddleOCR key file (one entry per line). Lines are kept as they are,
  * spaces included: an entry may be a single character outside the BMP (this file
  * holds `𣇉`), so entries are strings, not UTF-16 units.
@@ -27,7 +36,7 @@ export function parseDictionary(text: string): OcrDictionary {
   if (empty >= 0) throw new Error(`OCR dictionary line ${empty + 1} is empty`);
   const labels = ['', ...lines, ' '];
   const emittable = new Set<string>();
-  for (const l of labels.slice(1)) for (const c of Array.from(foldForComparison(l))) emittable.add(c);
+  for (const l of labels.slice(1)) for (const c of Array.from(foldForComparison(l))) if (!KANA.test(c)) emittable.add(c);
   return { labels, emittable };
 }
 
