@@ -11,5 +11,4 @@ export {
   type RasterImage,
   type TemplateFields,
 } from './render-label';
-export { fitFontSize } from './text-fit';
 export { type DrawnText } from './skia-text';

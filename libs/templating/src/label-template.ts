@@ -76,18 +76,16 @@ export function parseTemplateSchema(name: string, json: string): TemplateSchema 
   const width = size(obj, 'width');
   const height = size(obj, 'height');
   const layouts: TemplateSchema['layouts'] = {};
-  const listed = obj['layouts'];
-  if (listed !== undefined) {
-    if (typeof listed !== 'object' || listed === null || Array.isArray(listed)) problems.push('"layouts" must be an object keyed by "square" or "portrait"');
-    else {
-      for (const [key, value] of Object.entries(listed)) {
-        if (!(ALTERNATIVE_LAYOUTS as readonly string[]).includes(key)) {
-          problems.push(`layouts.${key} is not a layout: use "square" or "portrait" (the base layout is the landscape one)`);
-          continue;
-        }
-        const l = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-        layouts[key as keyof TemplateSchema['layouts']] = { width: size(l, 'width', `layouts.${key}.`), height: size(l, 'height', `layouts.${key}.`) };
+  const listed = obj['layouts'] === undefined ? {} : obj['layouts'];
+  if (typeof listed !== 'object' || listed === null || Array.isArray(listed)) problems.push('"layouts" must be an object keyed by "square" or "portrait"');
+  else {
+    for (const [key, value] of Object.entries(listed)) {
+      if (!(ALTERNATIVE_LAYOUTS as readonly string[]).includes(key)) {
+        problems.push(`layouts.${key} is not a layout: use "square" or "portrait" (the base layout is the landscape one)`);
+        continue;
       }
+      const l = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+      layouts[key as keyof TemplateSchema['layouts']] = { width: size(l, 'width', `layouts.${key}.`), height: size(l, 'height', `layouts.${key}.`) };
     }
   }
   const kind = obj['kind'] ?? 'label';

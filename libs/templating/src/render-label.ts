@@ -4,7 +4,6 @@ import { DomainError } from '@shotmatrix/domain';
 import type { LabelTemplate } from './label-template';
 import { drawTexts, type DrawnText } from './skia-text';
 import { splitSvg } from './svg-text';
-import { fitFontSize } from './text-fit';
 
 export type TemplateFields = Record<string, string | number>;
 
@@ -45,23 +44,16 @@ export function checkFields(template: LabelTemplate, fields: TemplateFields): vo
   }
 }
 
-// One Handlebars environment for templates only: no helpers beyond the
-// built-ins and `fitFontSize`, and `knownHelpersOnly` so a template cannot
-// call anything else.
+// One Handlebars environment for templates only: the built-in helpers and no
+// others (`knownHelpersOnly`), so a template cannot call anything else. Text
+// is fitted by the renderer (`data-fit-*` on `<text>`), not by a helper.
 const hbs = Handlebars.create();
-hbs.registerHelper('fitFontSize', (text: unknown, options: Handlebars.HelperOptions) => {
-  const { width, max, min } = options.hash as { width?: number; max?: number; min?: number };
-  if (!(typeof width === 'number' && typeof max === 'number' && typeof min === 'number')) {
-    throw new Error('fitFontSize needs numeric width=, max= and min=');
-  }
-  return fitFontSize(String(text ?? ''), { width, max, min });
-});
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function compile(source: string): Handlebars.TemplateDelegate {
   let fn = compiled.get(source);
   if (!fn) {
-    fn = hbs.compile(source, { strict: true, knownHelpers: { fitFontSize: true }, knownHelpersOnly: true });
+    fn = hbs.compile(source, { strict: true, knownHelpersOnly: true });
     compiled.set(source, fn);
   }
   return fn;

@@ -26,7 +26,7 @@ export function selectLayout(template: LabelTemplate, aspect: number): LabelTemp
   const wanted = orientationOf(aspect);
   const layouts = template.layouts;
   if (!layouts?.landscape) return { ...template, layout: template.layout ?? 'landscape' };
-  const layout: LayoutName = layouts[wanted] ? wanted : 'landscape';
-  const chosen = layouts[layout] ?? layouts.landscape;
-  return { ...template, width: chosen.width, height: chosen.height, source: chosen.source, layout };
+  const own = layouts[wanted];
+  const { width, height, source } = own ?? layouts.landscape;
+  return { ...template, width, height, source, layout: own ? wanted : 'landscape' };
 }

@@ -86,7 +86,7 @@ export function layoutText(box: TextBox, measure: Measure): TextPlacement {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (fitsAt(mid / 10)) {
-        size = Math.max(size, mid / 10);
+        size = mid / 10; // each fitting mid is above the last: lo moved past it
         lo = mid + 1;
       } else hi = mid - 1;
     }
