@@ -91,10 +91,21 @@ export async function readCopy(
   const sx = file.width / frame.width;
   const sy = file.height / frame.height;
   const out: CopyReading[] = [];
+  // The label and supers are usually read on the same frame (the middle): each frame is decoded once.
+  const decoded = new Map<number, Promise<Uint8Array>>();
+  const frameAt = (n: number) => {
+    let f = decoded.get(n);
+    if (!f) {
+      f = (async () => {
+        for await (const rgb of readFrames(tools, file.path, { width: file.width, height: file.height, pixelFormat: 'rgb24', startFrame: n, frameCount: 1, signal })) return new Uint8Array(rgb);
+        throw new Error(`QC: frame ${n} of the render could not be read`);
+      })();
+      decoded.set(n, f);
+    }
+    return f;
+  };
   for (const item of items) {
-    let rgb: Uint8Array | null = null;
-    for await (const f of readFrames(tools, file.path, { width: file.width, height: file.height, pixelFormat: 'rgb24', startFrame: item.frame, frameCount: 1, signal })) rgb = new Uint8Array(f);
-    if (!rgb) throw new Error(`QC: frame ${item.frame} of the render could not be read`);
+    const rgb = await frameAt(item.frame);
     let lines: string[];
     if (item.plane) {
       const cv = await loadOpenCv();

@@ -5,15 +5,16 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '@shotmatrix/config';
 import {
   buildCompositeArgs,
+  environmentFor,
   LIGHT_WRAP_RADIUS,
   harmoniseSubject,
+  lutPremixes,
   medianStats,
   OCCLUSION_THRESHOLD,
   OUTPUT_FILE,
   planeCanvas,
-  planPlateView,
+  variantPlan,
   type PlaneLabel,
-  type CompositePlan,
   type Environment,
   type YuvAffine,
 } from '@shotmatrix/compositor';
@@ -31,7 +32,6 @@ import {
   DEFAULT_COMPOSITE_SETTINGS,
   DomainError,
   followSubject,
-  IDENTITY,
   layoutVariant,
   mixCubeLut,
   parseAspect,
@@ -40,17 +40,18 @@ import {
   titleSafe,
   scaleMotion,
   type CompositeSettings,
+  type Mat3,
   type ReframeWindow,
 } from '@shotmatrix/domain';
 import { countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
-import { copyOcrCheck, legalLineCheck, measureVariant, qcSize, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
-import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeReference, planeWorkSize, trackPlane, type Ocr } from '@shotmatrix/vision';
+import { copyOcrCheck, legalLineCheck, measureVariant, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
+import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeWorkSize, rectifyPlane, trackPlane, type Ocr } from '@shotmatrix/vision';
 import { processOcr, readCopy, type CopyItem } from './read-copy';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
 import type { ObjectStore } from '@shotmatrix/storage';
-import { renderLabelPng, selectLayout, type DrawnText, type LabelTemplate, type RasterImage, type TemplateRegistry } from '@shotmatrix/templating';
+import { renderLabelPng, selectLayout, type DrawnText, type RasterImage, type TemplateField, type TemplateRegistry } from '@shotmatrix/templating';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -151,13 +152,9 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const lutPath = p.lutKey ? await get(p.lutKey, 'grade') : null;
     const lutText = lutPath ? await readFile(lutPath, 'utf8') : null;
 
-    const environment =
-      plate && mattePath
-        ? await planEnvironment(deps, work, made!, plate, mattePath, frame, probe.frameCount, p, settings)
-        : mattePath && lutPath && settings.gradeFrame > 0 && p.structureAdherence > 0
-          ? // No plate, but a grade the subject takes only by (1 − s): the matte keeps the two apart.
-            { env: ownSurroundings(mattePath, settings), harmonise: null }
-          : null;
+    const s = p.structureAdherence;
+    const fromPlate = plate && mattePath ? await plateInputs(deps, work, made!, plate, frame, probe.frameCount, p, settings) : null;
+    const environment = environmentFor({ mattePath, plate: fromPlate?.plate ?? null, motion: fromPlate?.motion ?? [], frame, settings, structureAdherence: s, graded: !!lutPath });
     const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fps, signal);
     const outFrame = reframe ?? frame;
     // Timed overlays (supers, legal lines, end cards) in the output frame's title-safe area.
@@ -182,48 +179,41 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const planeLabel = onPlane
       ? await planPlaneLabel(deps, work, render, masterPath, mattePath, probe, onPlane, planeArt, p, signal)
       : null;
-    const label = await labelArt.at(layout.label.width);
+    // The corner label, drawn only when the label is not on its plane.
+    const label = planeLabel ? null : await labelArt.at(layout.label.width);
     const labelPath = path.join(work, 'label.png');
-    await writeFile(labelPath, label.png);
+    if (label) await writeFile(labelPath, label.png);
     const canvas = planeLabel ? planeCanvas(planeLabel.quads, frame) : null;
 
-    const s = p.structureAdherence;
-    // The subject's share of the frame grade, premixed into one LUT: one lookup a frame instead of a grade and a blend.
-    let subjectLutPath: string | null = null;
-    const subjectAmount = settings.gradeFrame * (1 - s);
-    if (lutText && subjectAmount > 0) {
-      subjectLutPath = path.join(work, 'subject-grade.cube');
-      await writeFile(subjectLutPath, mixCubeLut(lutText, subjectAmount));
-    }
-    let frameLutPath: string | null = null;
-    if (lutText && environment && !environment.env.plate && settings.gradeFrame > 0) {
-      frameLutPath = path.join(work, 'frame-grade.cube');
-      await writeFile(frameLutPath, mixCubeLut(lutText, settings.gradeFrame));
-    }
+    // The grade's premixed LUTs (compositor's lutPremixes): one lookup a frame each.
+    const premix = lutPremixes(settings, s, environment);
+    const writeLut = async (name: string, amount: number) => {
+      if (!lutText || amount <= 0) return null;
+      const file = path.join(work, name);
+      await writeFile(file, mixCubeLut(lutText, amount));
+      return file;
+    };
     // Deliverables get their own folder: their names (master.mp4, …) may be those of the downloaded inputs.
     const outDir = path.join(work, 'out');
     await mkdir(path.join(outDir, 'exr'), { recursive: true });
     const outputs = settings.outputs.map((kind) => ({ kind, path: path.join(outDir, OUTPUT_FILE[kind]) }));
-    const plan: CompositePlan = {
+    const plan = variantPlan({
       master: { path: masterPath, width: probe.width, height: probe.height, fpsFraction: probe.fpsFraction, frameCount: probe.frameCount, hasAudio: probe.hasAudio },
-      environment: environment?.env ?? null,
-      grade: lutPath ? { lutPath, plateAmount: settings.gradePlate, frameAmount: settings.gradeFrame } : null,
+      settings,
       structureAdherence: s,
-      subjectLutPath,
-      frameLutPath,
-      harmonise: environment?.harmonise ?? null,
+      environment,
+      grade: lutPath ? { lutPath, subjectLutPath: await writeLut('subject-grade.cube', premix.subject), frameLutPath: await writeLut('frame-grade.cube', premix.frame) } : null,
+      harmonise: fromPlate?.harmonise ?? null,
       reframe,
       planeLabel,
       // The label goes onto its plane when the cell names one, else into the title-safe corner.
       layers: [
-        ...(planeLabel ? [] : [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }]),
+        ...(label ? [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }] : []),
         ...overlays.map((o) => ({ path: o.path, x: o.x, y: o.y, from: o.from, to: o.to })),
       ],
       outputs,
-      encode: { crf: 20, preset: 'veryfast' },
-      thumbnail: { path: path.join(work, 'thumb.jpg'), width: 480, frame: Math.floor(probe.frameCount / 2) },
-      qcTap: { path: path.join(work, 'qc.mkv'), ...qcSize(probe.width, probe.height) },
-    };
+      workDir: work,
+    });
     const graphPath = path.join(work, 'graph.txt');
     const cmd = buildCompositeArgs(plan, graphPath);
     await writeFile(graphPath, cmd.graph);
@@ -272,16 +262,16 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const heatmapKey = `${prefix}/qc-heatmap.png`;
     await store.putFile(heatmapKey, path.join(work, 'heatmap.png'), 'image/png');
     const placed: PlacedLayer[] = [
-      ...(planeLabel ? [] : [{ name: 'label', x: layout.label.x, y: layout.label.y, width: label.width, height: label.height }]),
+      ...(label ? [{ name: 'label', x: layout.label.x, y: layout.label.y, width: label.width, height: label.height }] : []),
       ...overlays.map((o) => ({ name: `${o.role} ${o.template}`, x: o.x, y: o.y, width: o.width, height: o.height })),
     ];
     // The copy read back from the delivered file: the corner label or the label on its plane, and each super.
     // Each field with the size it was set at (the smallest text showing it), scaled to the output frame.
-    const fieldsOf = (t: LabelTemplate, texts: DrawnText[], scale = 1) =>
-      t.fields.flatMap((f) => (p.fields[f.name]?.trim() ? [{ field: f.name, expected: p.fields[f.name], sizePx: setSize(p.fields[f.name], texts) * scale }] : []));
+    const fieldsOf = (fields: TemplateField[], texts: DrawnText[], scale = 1) =>
+      fields.flatMap((f) => (p.fields[f.name]?.trim() ? [{ field: f.name, expected: p.fields[f.name], sizePx: setSize(p.fields[f.name], texts) * scale }] : []));
     const mid = Math.floor(probe.frameCount / 2);
     const copyItems: CopyItem[] = [];
-    if (!packshot && !planeLabel) copyItems.push({ overlay: 'label', fields: fieldsOf(template, label.texts), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
+    if (label && !packshot) copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, label.texts), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
     if (!packshot && planeLabel && !reframe) {
       // The tracked frame nearest the middle, unwarped to the label's own rectangle.
       const seen = planeLabel.quads.map((q, i) => (q ? i : -1)).filter((i) => i >= 0);
@@ -290,13 +280,10 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
         // Set at the label's raster size, seen at the plane's size on that frame.
         const q = planeLabel.quads[at]!;
         const seenWidth = (Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]) + Math.hypot(q[2][0] - q[3][0], q[2][1] - q[3][1])) / 2;
-        copyItems.push({ overlay: 'label', fields: fieldsOf(template, planeLabel.texts, seenWidth / planeLabel.size.width), frame: at, plane: { quad: q, size: planeLabel.size } });
+        copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, planeLabel.texts, seenWidth / planeLabel.size.width), frame: at, plane: { quad: q, size: planeLabel.size } });
       }
     }
-    for (const o of overlays) {
-      const t = await deps.templates.get(o.template);
-      copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(t, o.texts), frame: Math.floor((o.from + o.to) / 2), box: o });
-    }
+    for (const o of overlays) copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(o.fields, o.texts), frame: Math.floor((o.from + o.to) / 2), box: o });
     const checks = [
       ...qc.checks,
       await copyCheck(deps, { path: playable.path, width: outProbe.width, height: outProbe.height }, outFrame, copyItems, signal),
@@ -320,7 +307,8 @@ interface RenderedOverlay {
   height: number;
   from: number;
   to: number;
-  /** The copy as set, with its size in output pixels (for QC's OCR). */
+  /** The template's fields and the copy as set, with its size in output pixels (for QC's OCR). */
+  fields: TemplateField[];
   texts: DrawnText[];
 }
 
@@ -333,7 +321,7 @@ async function renderOverlays(deps: WorkerDeps, work: string, p: RenderParams, f
     const png = renderLabelPng(t, p.fields, { width: box.width });
     const file = path.join(work, `overlay-${i}.png`);
     await writeFile(file, png.png);
-    out.push({ template: o.template, role: o.role, path: file, x: box.x, y: box.y, width: png.width, height: png.height, from: o.from, to: o.to, texts: png.texts });
+    out.push({ template: o.template, role: o.role, path: file, x: box.x, y: box.y, width: png.width, height: png.height, from: o.from, to: o.to, fields: t.fields, texts: png.texts });
   }
   return out;
 }
@@ -373,29 +361,23 @@ async function planPlaneLabel(
     throw new DomainError('RENDER_PLANE_MISMATCH', `label plane "${onPlane.plane}" was tracked over ${track.frames.length} frames, the mezzanine has ${probe.frameCount}`);
   }
   const first = [...onPlane.seeds].sort((a, b) => a.frame - b.frame)[0];
-  const edge = Math.max(...first.quad.map(([x, y], i) => Math.hypot(first.quad[(i + 1) % 4][0] - x, first.quad[(i + 1) % 4][1] - y)));
+  const sides = first.quad.map(([x, y], i) => Math.hypot(first.quad[(i + 1) % 4][0] - x, first.quad[(i + 1) % 4][1] - y));
   // Rasterised a little larger than it appears, so the warp samples down rather than up.
-  const width = Math.min(2048, Math.max(64, Math.round(edge * 1.5)));
-  const side = (i: number) => Math.hypot(first.quad[(i + 1) % 4][0] - first.quad[i][0], first.quad[(i + 1) % 4][1] - first.quad[i][1]);
-  const png = await artFor((side(0) + side(2)) / Math.max(1e-6, side(1) + side(3))).at(width);
+  const width = Math.min(2048, Math.max(64, Math.round(Math.max(...sides) * 1.5)));
+  const png = await artFor((sides[0] + sides[2]) / Math.max(1e-6, sides[1] + sides[3])).at(width);
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
+  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, first.quad, quads[first.frame] ?? first.quad, png, signal);
   return {
     path: labelPath,
     size: { width: png.width, height: png.height },
     quads,
     texts: png.texts,
     shading: p.structureAdherence,
-    referenceLuma: await quadLuma(tools, masterPath, probe, first.frame, first.quad, signal),
+    referenceLuma: seed.luma,
     // Without a matte nothing says what is in front of the plane: the label then stays on top.
-    occlusion: mattePath
-      ? {
-          referencePath: await writePlaneReference(tools, work, masterPath, mattePath, probe, first.frame, quads[first.frame] ?? first.quad, png, signal),
-          mattePath,
-          threshold: OCCLUSION_THRESHOLD,
-        }
-      : null,
+    occlusion: mattePath && seed.referencePath ? { referencePath: seed.referencePath, mattePath, threshold: OCCLUSION_THRESHOLD } : null,
   };
 }
 
@@ -437,46 +419,53 @@ async function loadPackshot(tools: MediaTools, file: string, work: string, signa
 }
 
 /** The plane's look at its seed, rectified to the label's size (vision's planeReference), as a PNG for the compositor. */
-async function writePlaneReference(
+/**
+ * The plane where it was seeded, from one decode of that master frame (and
+ * of the matte's): the mean luma inside the drawn quad (the shading's
+ * reference brightness) and, with a matte, the plane rectified to the
+ * label's size as a PNG (the occlusion key's reference, see vision's rectifyPlane).
+ */
+async function seedLook(
   tools: MediaTools,
   work: string,
   masterPath: string,
-  mattePath: string,
+  mattePath: string | null,
   frame: { width: number; height: number },
   n: number,
-  quad: Quad,
+  drawn: Quad,
+  tracked: Quad,
   size: { width: number; height: number },
   signal: AbortSignal,
-): Promise<string> {
-  const ref = await planeReference(tools, masterPath, mattePath, frame, n, quad, size, signal);
-  const raw = path.join(work, 'plane-reference.rgba');
-  const png = path.join(work, 'plane-reference.png');
-  await writeFile(raw, ref.rgba);
-  await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${ref.width}x${ref.height}`, '-i', raw, '-frames:v', '1', png], { signal });
-  return png;
-}
-
-/** Mean luma (0–255) of the master inside a quad on one frame. */
-async function quadLuma(tools: MediaTools, masterPath: string, frame: { width: number; height: number }, n: number, quad: Quad, signal: AbortSignal): Promise<number> {
+): Promise<{ luma: number; referencePath: string | null }> {
+  const one = async (file: string, pixelFormat: 'rgb24' | 'gray') => {
+    for await (const f of readFrames(tools, file, { ...frame, pixelFormat, startFrame: n, frameCount: 1, signal })) return new Uint8Array(f);
+    throw new Error(`label plane: frame ${n} of ${path.basename(file)} could not be read`);
+  };
+  const rgb = await one(masterPath, 'rgb24');
   const cv = await loadOpenCv();
-  for await (const grey of readFrames(tools, masterPath, { ...frame, pixelFormat: 'gray', startFrame: n, frameCount: 1, signal })) {
-    const img = new cv.Mat(frame.height, frame.width, cv.CV_8UC1);
-    const mask = cv.Mat.zeros(frame.height, frame.width, cv.CV_8UC1);
-    const pts = cv.matFromArray(4, 1, cv.CV_32SC2, quad.flatMap(([x, y]) => [Math.round(x - 0.5), Math.round(y - 0.5)]));
-    const polys = new cv.MatVector();
-    try {
-      img.data.set(grey);
-      polys.push_back(pts);
-      cv.fillPoly(mask, polys, new cv.Scalar(255));
-      return cv.mean(img, mask)[0];
-    } finally {
-      img.delete();
-      mask.delete();
-      pts.delete();
-      polys.delete();
-    }
+  const img = new cv.Mat(frame.height, frame.width, cv.CV_8UC3);
+  const grey = new cv.Mat();
+  const mask = cv.Mat.zeros(frame.height, frame.width, cv.CV_8UC1);
+  const pts = cv.matFromArray(4, 1, cv.CV_32SC2, drawn.flatMap(([x, y]) => [Math.round(x - 0.5), Math.round(y - 0.5)]));
+  const polys = new cv.MatVector();
+  let luma: number;
+  try {
+    img.data.set(rgb);
+    cv.cvtColor(img, grey, cv.COLOR_RGB2GRAY);
+    polys.push_back(pts);
+    cv.fillPoly(mask, polys, new cv.Scalar(255));
+    luma = cv.mean(grey, mask)[0];
+  } finally {
+    for (const m of [img, grey, mask, pts]) m.delete();
+    polys.delete();
   }
-  throw new Error(`label plane: frame ${n} of the mezzanine could not be read`);
+  if (!mattePath) return { luma, referencePath: null };
+  const ref = rectifyPlane(cv, rgb, await one(mattePath, 'gray'), frame, tracked, size);
+  const raw = path.join(work, 'plane-reference.rgba');
+  const referencePath = path.join(work, 'plane-reference.png');
+  await writeFile(raw, ref.rgba);
+  await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${ref.width}x${ref.height}`, '-i', raw, '-frames:v', '1', referencePath], { signal });
+  return { luma, referencePath };
 }
 
 /**
@@ -522,27 +511,21 @@ async function copyCheck(
   return copyOcrCheck(readings, ocr.dictionary);
 }
 
-/** The master's own surroundings kept (no plate), cut from the subject by the matte so each takes its share of the grade. */
-function ownSurroundings(mattePath: string, settings: CompositeSettings): Environment {
-  return { mattePath, plate: null, view: null, motion: [], chokePx: settings.choke, featherPx: settings.feather, lightWrap: 0, effects: [] };
-}
-
 /**
- * The plate's part of the plan: the camera track scaled by motion adherence,
- * the crop that keeps every frame covered, and the subject's pull toward the
- * plate's colours by (1 − structure adherence).
+ * The plate's part of the plan: the plate fetched, the camera track scaled by
+ * motion adherence, and the subject's pull toward the plate's colours by
+ * (1 − structure adherence).
  */
-async function planEnvironment(
+async function plateInputs(
   deps: WorkerDeps,
   work: string,
   made: Partial<AnalysisResult>,
   plate: PlateEntity,
-  mattePath: string,
   frame: { width: number; height: number },
   frameCount: number,
   p: RenderParams,
   settings: CompositeSettings,
-): Promise<{ env: Environment; harmonise: YuvAffine | null }> {
+): Promise<{ plate: NonNullable<Environment['plate']>; motion: Mat3[]; harmonise: YuvAffine | null }> {
   const { store, tools } = deps;
   const platePath = path.join(work, `plate${path.extname(plate.storageKey)}`);
   await store.getToFile(plate.storageKey, platePath);
@@ -551,16 +534,6 @@ async function planEnvironment(
     throw new DomainError('RENDER_MOTION_MISMATCH', `the camera track has ${track.frames.length} frames, the mezzanine ${frameCount}; re-analyse the master`);
   }
   const motion = track ? track.frames.map((f) => scaleMotion(f.h, p.motionAdherence, frame)) : [];
-  const env: Environment = {
-    mattePath,
-    plate: { kind: plate.kind, path: platePath, width: plate.width, height: plate.height },
-    view: planPlateView(plate, frame, motion.length ? motion : [IDENTITY]),
-    motion,
-    chokePx: settings.choke,
-    featherPx: settings.feather,
-    lightWrap: settings.lightWrap,
-    effects: [],
-  };
   let harmonise: YuvAffine | null = null;
   if (p.structureAdherence < 1 && settings.harmonise > 0 && made.colourStatsKey) {
     const stats = JSON.parse((await readObject(store, made.colourStatsKey)).toString('utf8')) as { frames: ColourStatsFrame[] };
@@ -573,7 +546,7 @@ async function planEnvironment(
       if (subject) harmonise = harmoniseSubject(subject, plateStats, p.structureAdherence, settings.harmonise);
     }
   }
-  return { env, harmonise };
+  return { plate: { kind: plate.kind, path: platePath, width: plate.width, height: plate.height }, motion, harmonise };
 }
 
 async function readObject(store: ObjectStore, key: string): Promise<Buffer> {

@@ -5,3 +5,4 @@ export { DEFAULT_HARMONISE, harmoniseSubject, labToYuv, lutyuvFilter, medianStat
 export { OUTPUT_FILE, OUTPUT_KINDS, OUTPUT_SHORT_SIDE, outputSize, outputStage, SDR_REFERENCE_WHITE_NITS, type EncodeSettings, type OutputKind, type OutputSpec } from './outputs';
 export { perspectiveCorners, planPlateView, type PerspectiveCorners, type PlateView, type Rect, type Size } from './plate-view';
 export { fillLostQuads, LABEL_PAD, OCCLUSION_THRESHOLD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel, type PlaneOcclusion } from './plane-label';
+export { environmentFor, lutPremixes, THUMBNAIL_WIDTH, VARIANT_ENCODE, variantPlan, type VariantPlanInput } from './variant-plan';
