@@ -4,20 +4,33 @@
 // the master (the baseline), the master's analysis (IS-Net mattes, camera
 // motion, colour statistics), and our render of one variant's 1080p master
 // output with the same encoder settings — environment change with camera
-// transfer, market grade, label and a super all on, at the default structure
+// transfer, market grade, a label on a tracked plane (shaded, occluded) and a
+// super all on, planned by the worker's own plan builder, at the default structure
 // adherence (s = 1), and once more at s = 0.8. QC runs after, timed apart. Prints the cost of a 12-variant matrix analysed
 // every time against analysed once, and as its last line the ratio
 // docs/benchmarks.md keeps. Self-contained: fetches model weights if needed
 // and works in a temporary folder.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildCompositeArgs, harmoniseSubject, medianStats, planPlateView, type CompositePlan } from '@shotmatrix/compositor';
-import { DEFAULT_COMPOSITE_SETTINGS, layoutVariant, mixCubeLut, scaleMotion } from '@shotmatrix/domain';
-import { countFrames, probeImage, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
-import { measureVariant, qcSize } from '@shotmatrix/qc';
-import { renderLabelPng, TemplateRegistry } from '@shotmatrix/templating';
-import { analyseShot, colourStats, loadOpenCv } from '@shotmatrix/vision';
+import type { Quad } from '@shotmatrix/contracts';
+import {
+  buildCompositeArgs,
+  environmentFor,
+  harmoniseSubject,
+  lutPremixes,
+  medianStats,
+  OCCLUSION_THRESHOLD,
+  planeCanvas,
+  variantPlan,
+  VARIANT_ENCODE,
+  type CompositePlan,
+} from '@shotmatrix/compositor';
+import { DEFAULT_COMPOSITE_SETTINGS, mixCubeLut, placeOverlay, scaleMotion } from '@shotmatrix/domain';
+import { countFrames, probeImage, probeVideo, readFrames, runFfmpeg, writeRgbaPng, type MediaTools } from '@shotmatrix/media';
+import { measureVariant } from '@shotmatrix/qc';
+import { renderLabelPng, selectLayout, TemplateRegistry } from '@shotmatrix/templating';
+import { analyseShot, colourStats, loadOpenCv, planeSeedLook, planeWorkSize, trackPlane } from '@shotmatrix/vision';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MEDIA = path.resolve(ROOT, '../shared/media');
@@ -25,7 +38,6 @@ const CLIP = path.join(MEDIA, 'clips/macro_flower_mdn.mp4');
 const PLATE = path.join(MEDIA, 'plates/mountains_lake_sherburne_budgie.jpg');
 const LUT = path.join(MEDIA, 'luts/warm_cinema.cube');
 const MATRIX = 12;
-const ENCODE = { crf: 20, preset: 'veryfast' };
 
 const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<{ ensureModels(): Promise<string[]> }>;
 const tools: MediaTools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
@@ -55,9 +67,9 @@ async function main(): Promise<void> {
 
     // Baseline: the plain transcode the issue names.
     const [, plainMs] = await timed(() =>
-      runFfmpeg(tools, ['-i', master, '-c:v', 'libx264', '-preset', ENCODE.preset, '-crf', String(ENCODE.crf), path.join(dir, 'plain.mp4')]),
+      runFfmpeg(tools, ['-i', master, '-c:v', 'libx264', '-preset', VARIANT_ENCODE.preset, '-crf', String(VARIANT_ENCODE.crf), path.join(dir, 'plain.mp4')]),
     );
-    console.log(`baseline: plain ffmpeg transcode (libx264 ${ENCODE.preset} crf ${ENCODE.crf}): ${seconds(plainMs)}`);
+    console.log(`baseline: plain ffmpeg transcode (libx264 ${VARIANT_ENCODE.preset} crf ${VARIANT_ENCODE.crf}): ${seconds(plainMs)}`);
 
     const mattePath = path.join(dir, 'matte.mkv');
     const [analysis, analyseMs] = await timed(() =>
@@ -69,53 +81,69 @@ async function main(): Promise<void> {
         `k=${analysis.matting.stride}, camera motion measured on ${measured} of ${probe.frameCount} frames`,
     );
 
-    // One variant: plate moved with the camera (m = 1), the market's warm grade on the plate, label and a super,
-    // at the matrix's default structure adherence s = 1 (the subject is the master's pixels).
+    // One variant as the worker plans it (compositor's environmentFor / lutPremixes / variantPlan): the plate moved
+    // with the camera (m = 1), the market's warm grade, the label on a plane tracked through the shot (shaded,
+    // hidden where the subject passes in front), and a tagline super, at the default structure adherence s = 1.
     const settings = DEFAULT_COMPOSITE_SETTINGS;
-    const plate = await probeImage(tools, PLATE);
+    const plateProbe = await probeImage(tools, PLATE);
+    const plate = { kind: 'image' as const, path: PLATE, width: plateProbe.width, height: plateProbe.height };
     const motion = analysis.cameraMotion.frames.map((f) => scaleMotion(f.h, 1, frame));
     const cv = await loadOpenCv();
     let plateStats = null;
     for await (const rgb of readFrames(tools, PLATE, { width: 320, height: 180, pixelFormat: 'rgb24' })) plateStats = colourStats(cv, rgb, 320, 180).all;
     const subject = medianStats(analysis.colourStats.map((f) => f.foreground));
     const templates = new TemplateRegistry(path.join(ROOT, 'templates'));
-    const label = await templates.get('label-classic');
-    const layout = layoutVariant(frame, label.width / label.height);
-    const labelPng = renderLabelPng(label, { headline: 'Sommer-Frische', price: '1,99 €', legal: 'Nur solange der Vorrat reicht.' }, { width: layout.label.width });
-    const superPng = renderLabelPng(label, { headline: 'Jetzt neu', price: 'NEU' }, { width: Math.round(frame.width * 0.3) });
+    const copy = { headline: 'Sommer-Frische', price: '1,99 €', legal: 'Nur solange der Vorrat reicht.', tagline: 'Gemacht für den Sommer' };
+
+    // The label plane: a quad drawn on the first frame, tracked like a producer's (once per master, timed apart).
+    const seed: Quad = [[260, 160], [700, 160], [700, 400], [260, 400]];
+    const workSize = planeWorkSize(frame.width, frame.height);
+    const [track, trackMs] = await timed(() =>
+      trackPlane(cv, tools, master, { ...probe, workWidth: workSize.width, workHeight: workSize.height }, 'front', [{ frame: 0, quad: seed }]),
+    );
+    console.log(`label plane tracked (once per master and plane): ${seconds(trackMs)}, lost on ${track.frames.filter((f) => !f.quad).length} of ${probe.frameCount} frames`);
+    const labelTemplate = selectLayout(await templates.get('label-classic'), (seed[1][0] - seed[0][0]) / (seed[3][1] - seed[0][1]));
+    const labelPng = renderLabelPng(labelTemplate, copy, { width: Math.round((seed[1][0] - seed[0][0]) * 1.5) });
     await writeFile(path.join(dir, 'label.png'), labelPng.png);
+    const quads = track.frames.map((f) => f.quad);
+    const look = await planeSeedLook(tools, master, mattePath, frame, 0, { drawn: seed, tracked: quads[0] ?? seed }, labelPng);
+    await writeRgbaPng(tools, look.reference!.rgba, look.reference!, path.join(dir, 'plane-reference.png'));
+    const superTemplate = selectLayout(await templates.get('super-tagline'), frame.width / frame.height);
+    const superBox = placeOverlay(frame, 'super', superTemplate.width / superTemplate.height);
+    const superPng = renderLabelPng(superTemplate, copy, { width: superBox.width });
     await writeFile(path.join(dir, 'super.png'), superPng.png);
+    const lutText = await readFile(LUT, 'utf8');
+
     const planFor = async (s: number, name: string): Promise<CompositePlan> => {
+      const environment = environmentFor({ mattePath, plate, motion, frame, settings, structureAdherence: s, graded: true });
+      const premix = lutPremixes(settings, s, environment);
       let subjectLutPath: string | null = null;
-      if (s < 1) {
+      if (premix.subject > 0) {
         subjectLutPath = path.join(dir, `${name}-subject.cube`);
-        await writeFile(subjectLutPath, mixCubeLut(await readFile(LUT, 'utf8'), settings.gradeFrame * (1 - s)));
+        await writeFile(subjectLutPath, mixCubeLut(lutText, premix.subject));
       }
-      return {
+      const work = path.join(dir, name);
+      await mkdir(work, { recursive: true });
+      return variantPlan({
         master: { path: master, ...frame, fpsFraction: probe.fpsFraction, frameCount: probe.frameCount, hasAudio: probe.hasAudio },
-        environment: {
-          mattePath,
-          plate: { kind: 'image', path: PLATE, width: plate.width, height: plate.height },
-          view: planPlateView(plate, frame, motion),
-          motion,
-          chokePx: settings.choke,
-          featherPx: settings.feather,
-          lightWrap: settings.lightWrap,
-          effects: [],
-        },
-        grade: { lutPath: LUT, plateAmount: settings.gradePlate, frameAmount: settings.gradeFrame },
-        subjectLutPath,
+        settings,
         structureAdherence: s,
+        environment,
+        grade: { lutPath: LUT, subjectLutPath, frameLutPath: null },
         harmonise: subject && plateStats ? harmoniseSubject(subject, plateStats, s, settings.harmonise) : null,
-        layers: [
-          { path: path.join(dir, 'label.png'), x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 },
-          { path: path.join(dir, 'super.png'), x: Math.round(frame.width * 0.65), y: Math.round(frame.height * 0.06), from: 15, to: 105 },
-        ],
+        reframe: null,
+        planeLabel: {
+          path: path.join(dir, 'label.png'),
+          size: { width: labelPng.width, height: labelPng.height },
+          quads,
+          shading: s,
+          referenceLuma: look.luma,
+          occlusion: { referencePath: path.join(dir, 'plane-reference.png'), mattePath, threshold: OCCLUSION_THRESHOLD },
+        },
+        layers: [{ path: path.join(dir, 'super.png'), x: superBox.x, y: superBox.y, from: 15, to: 105 }],
         outputs: [{ kind: 'master', path: path.join(dir, `${name}.mp4`) }],
-        encode: ENCODE,
-        thumbnail: { path: path.join(dir, `${name}.jpg`), width: 480, frame: Math.floor(probe.frameCount / 2) },
-        qcTap: { path: path.join(dir, `${name}-qc.mkv`), ...qcSize(frame.width, frame.height) },
-      };
+        workDir: work,
+      });
     };
     const render = async (plan: CompositePlan) => {
       const graphPath = path.join(dir, 'graph.txt');
@@ -143,10 +171,7 @@ async function main(): Promise<void> {
         output: { frameCount: probe.frameCount, fpsFraction: probe.fpsFraction, durationS: probe.durationS },
         structureAdherence: 1,
         edgeMarginPx: settings.choke + settings.feather,
-        layerBoxes: [
-          { x: layout.label.x, y: layout.label.y, width: labelPng.width, height: labelPng.height },
-          { x: Math.round(frame.width * 0.65), y: Math.round(frame.height * 0.06), width: superPng.width, height: superPng.height },
-        ],
+        layerBoxes: [planeCanvas(quads, frame)!, { x: superBox.x, y: superBox.y, width: superPng.width, height: superPng.height }],
         lockFrames: [],
         heatmapPath: path.join(dir, 'heat.png'),
       }),

@@ -43,10 +43,10 @@ import {
   type Mat3,
   type ReframeWindow,
 } from '@shotmatrix/domain';
-import { countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, writeRgbaPng, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
 import { copyOcrCheck, legalLineCheck, measureVariant, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
-import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeWorkSize, rectifyPlane, trackPlane, type Ocr } from '@shotmatrix/vision';
+import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeSeedLook, planeWorkSize, trackPlane, type Ocr } from '@shotmatrix/vision';
 import { processOcr, readCopy, type CopyItem } from './read-copy';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
@@ -368,7 +368,7 @@ async function planPlaneLabel(
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
-  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, first.quad, quads[first.frame] ?? first.quad, png, signal);
+  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, { drawn: first.quad, tracked: quads[first.frame] ?? first.quad }, png, signal);
   return {
     path: labelPath,
     size: { width: png.width, height: png.height },
@@ -419,12 +419,7 @@ async function loadPackshot(tools: MediaTools, file: string, work: string, signa
 }
 
 /** The plane's look at its seed, rectified to the label's size (vision's planeReference), as a PNG for the compositor. */
-/**
- * The plane where it was seeded, from one decode of that master frame (and
- * of the matte's): the mean luma inside the drawn quad (the shading's
- * reference brightness) and, with a matte, the plane rectified to the
- * label's size as a PNG (the occlusion key's reference, see vision's rectifyPlane).
- */
+/** The plane's look at its seed (vision's planeSeedLook), its occlusion reference written as a PNG for the compositor. */
 async function seedLook(
   tools: MediaTools,
   work: string,
@@ -432,39 +427,14 @@ async function seedLook(
   mattePath: string | null,
   frame: { width: number; height: number },
   n: number,
-  drawn: Quad,
-  tracked: Quad,
+  quads: { drawn: Quad; tracked: Quad },
   size: { width: number; height: number },
   signal: AbortSignal,
 ): Promise<{ luma: number; referencePath: string | null }> {
-  const one = async (file: string, pixelFormat: 'rgb24' | 'gray') => {
-    for await (const f of readFrames(tools, file, { ...frame, pixelFormat, startFrame: n, frameCount: 1, signal })) return new Uint8Array(f);
-    throw new Error(`label plane: frame ${n} of ${path.basename(file)} could not be read`);
-  };
-  const rgb = await one(masterPath, 'rgb24');
-  const cv = await loadOpenCv();
-  const img = new cv.Mat(frame.height, frame.width, cv.CV_8UC3);
-  const grey = new cv.Mat();
-  const mask = cv.Mat.zeros(frame.height, frame.width, cv.CV_8UC1);
-  const pts = cv.matFromArray(4, 1, cv.CV_32SC2, drawn.flatMap(([x, y]) => [Math.round(x - 0.5), Math.round(y - 0.5)]));
-  const polys = new cv.MatVector();
-  let luma: number;
-  try {
-    img.data.set(rgb);
-    cv.cvtColor(img, grey, cv.COLOR_RGB2GRAY);
-    polys.push_back(pts);
-    cv.fillPoly(mask, polys, new cv.Scalar(255));
-    luma = cv.mean(grey, mask)[0];
-  } finally {
-    for (const m of [img, grey, mask, pts]) m.delete();
-    polys.delete();
-  }
-  if (!mattePath) return { luma, referencePath: null };
-  const ref = rectifyPlane(cv, rgb, await one(mattePath, 'gray'), frame, tracked, size);
-  const raw = path.join(work, 'plane-reference.rgba');
+  const { luma, reference } = await planeSeedLook(tools, masterPath, mattePath, frame, n, quads, size, signal);
+  if (!reference) return { luma, referencePath: null };
   const referencePath = path.join(work, 'plane-reference.png');
-  await writeFile(raw, ref.rgba);
-  await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${ref.width}x${ref.height}`, '-i', raw, '-frames:v', '1', referencePath], { signal });
+  await writeRgbaPng(tools, reference.rgba, reference, referencePath, signal);
   return { luma, referencePath };
 }
 

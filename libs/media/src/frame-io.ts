@@ -206,3 +206,25 @@ export function grabFrame(tools: MediaTools, inputPath: string, o: FrameGrabOpti
     });
   });
 }
+
+/** Writes straight RGBA pixels as a PNG (one still, alpha kept), fed to ffmpeg on stdin. */
+export async function writeRgbaPng(tools: MediaTools, rgba: Uint8Array, size: { width: number; height: number }, outputPath: string, signal?: AbortSignal): Promise<void> {
+  if (rgba.length !== size.width * size.height * 4) throw new Error(`writeRgbaPng: ${rgba.length} bytes is not ${size.width}×${size.height} RGBA`);
+  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${size.width}x${size.height}`, '-i', 'pipe:0', '-frames:v', '1', '-update', '1', outputPath];
+  const child = spawn(tools.ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => stderr.push(c));
+  const onAbort = () => child.kill('SIGKILL');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, sig) => (code === 0 ? resolve() : reject(new FfmpegError(code, sig, stderr.join('').trim().split('\n').slice(-20), args))));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(rgba);
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -36,4 +36,5 @@ export {
   type GreyVideoWriterOptions,
   type RawPixelFormat,
   type ReadFramesOptions,
+  writeRgbaPng,
 } from './frame-io';

@@ -42,7 +42,7 @@ export {
   type Rgb,
 } from './chroma-key';
 export { matteCentroids } from './matte-centroids';
-export { planeReference, rectifyPlane, type PlaneReference } from './plane-reference';
+export { planeSeedLook, rectifyPlane, type PlaneReference } from './plane-reference';
 export {
   createOcr,
   detSize,

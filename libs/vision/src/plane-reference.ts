@@ -67,23 +67,48 @@ export function rectifyPlane(
   }
 }
 
-/** Reads frame `n` of the master and of the matte, and rectifies the plane there. */
-export async function planeReference(
+/**
+ * The plane where it was seeded, from one decode of that master frame (and of
+ * the matte's): the mean luma inside the drawn quad (the label's shading
+ * reference brightness) and, with a matte, the plane rectified to the label's
+ * size (the occlusion key's reference). `drawn` is the producer's quad,
+ * `tracked` the tracker's on the same frame.
+ */
+export async function planeSeedLook(
   tools: MediaTools,
   masterPath: string,
   mattePath: string | null,
   frame: { width: number; height: number },
   n: number,
-  quad: Quad,
+  quads: { drawn: Quad; tracked: Quad },
   size: { width: number; height: number },
   signal?: AbortSignal,
-): Promise<PlaneReference> {
-  const cv = await loadOpenCv();
+): Promise<{ luma: number; reference: PlaneReference | null }> {
   const one = async (file: string, pixelFormat: 'rgb24' | 'gray') => {
     for await (const f of readFrames(tools, file, { ...frame, pixelFormat, startFrame: n, frameCount: 1, signal })) return new Uint8Array(f);
     throw new Error(`label plane: frame ${n} of ${file} could not be read`);
   };
   const rgb = await one(masterPath, 'rgb24');
-  const matte = mattePath ? await one(mattePath, 'gray') : null;
-  return rectifyPlane(cv, rgb, matte, frame, quad, size);
+  const cv = await loadOpenCv();
+  const luma = quadLuma(cv, rgb, frame, quads.drawn);
+  return { luma, reference: mattePath ? rectifyPlane(cv, rgb, await one(mattePath, 'gray'), frame, quads.tracked, size) : null };
+}
+
+/** Mean luma (0–255) of an RGB frame inside a quad. */
+function quadLuma(cv: Cv, rgb: Uint8Array, frame: { width: number; height: number }, quad: Quad): number {
+  const img = new cv.Mat(frame.height, frame.width, cv.CV_8UC3);
+  const grey = new cv.Mat();
+  const mask = cv.Mat.zeros(frame.height, frame.width, cv.CV_8UC1);
+  const pts = cv.matFromArray(4, 1, cv.CV_32SC2, quad.flatMap(([x, y]) => [Math.round(x - 0.5), Math.round(y - 0.5)]));
+  const polys = new cv.MatVector();
+  try {
+    img.data.set(rgb);
+    cv.cvtColor(img, grey, cv.COLOR_RGB2GRAY);
+    polys.push_back(pts);
+    cv.fillPoly(mask, polys, new cv.Scalar(255));
+    return cv.mean(grey, mask)[0];
+  } finally {
+    for (const m of [img, grey, mask, pts]) m.delete();
+    polys.delete();
+  }
 }
