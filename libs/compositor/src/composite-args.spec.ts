@@ -1,3 +1,4 @@
+import type { Quad } from '@shotmatrix/contracts';
 import { IDENTITY, type Mat3 } from '@shotmatrix/domain';
 import { buildCompositeArgs, escapePath } from './composite-args';
 import type { CompositePlan } from './composite-plan';
@@ -80,6 +81,22 @@ describe('buildCompositeArgs', () => {
     expect(at(/\[qcSrc\]scale=640:360/)).toBeLessThan(at(/crop=w=608/));
     expect(at(/crop=w=608/)).toBeLessThan(at(/overlay=96:800/));
     expect(graph).toMatch(/\[out0\]scale=608:1080/);
+  });
+
+  it('decodes the matte once when a plane label is occluded by the cut-out’s own matte', () => {
+    const quad: Quad = [
+      [300, 100],
+      [500, 100],
+      [500, 200],
+      [300, 200],
+    ];
+    const occlusion = { referencePath: '/w/ref.png', mattePath: '/w/matte.mkv', threshold: 40 };
+    const planeLabel = { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128, occlusion };
+    const { args, graph } = buildCompositeArgs(plan({ planeLabel }), '/g');
+    expect(args.filter((a) => a === '/w/matte.mkv')).toHaveLength(1);
+    expect(graph).toMatch(/\[1:v\]settb=1\/25,setpts=N,format=gray,split=2\[matteCut\]\[matteOcc\]/);
+    expect(graph).toMatch(/\[matteCut\]erosion,gblur=sigma=1\[alpha\]/);
+    expect(graph).toMatch(/\[matteOcc\]crop=/);
   });
 
   it('refuses a reframe path of the wrong length', () =>

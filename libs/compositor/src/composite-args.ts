@@ -4,7 +4,7 @@ import { lutyuvFilter } from './harmonise';
 import type { CompositePlan, Environment, Grade, StillLayer } from './composite-plan';
 import { plateMoves } from './composite-plan';
 import { outputStage } from './outputs';
-import { perspectiveCorners, type Rect } from './plate-view';
+import { perspectiveCorners, type PerspectiveCorners, type Rect } from './plate-view';
 import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel, type PlaneOcclusion } from './plane-label';
 
 /** Blur radius of the light wrap, in master pixels: about 1 % of the frame's short side. */
@@ -20,7 +20,17 @@ export interface CompositeCommand {
   graph: string;
 }
 
-const input = (p: string, pre: string[] = []) => [...pre, '-protocol_whitelist', 'file', '-i', p];
+/** What every step of the graph adds to. */
+interface GraphBuilder {
+  /** Filter chains, joined with `;` into the script. */
+  g: string[];
+  /** Adds an input, read through the file protocol only, and returns its stream index: the `-i` and its `[i:v]` stay together. */
+  input: (path: string, pre?: string[]) => number;
+  /** A pad name not used before. */
+  fresh: (name: string) => string;
+  /** Puts a stream on the master's clock (see buildCompositeArgs). */
+  restamp: string;
+}
 
 /**
  * One ffmpeg pass per variant: the master is decoded once and drives the
@@ -35,24 +45,36 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   const { master, environment: env } = plan;
   const W = master.width;
   const H = master.height;
+  // assertPlan has checked the rate is a fraction.
   const [num, den] = master.fpsFraction.split('/').map(Number);
-  // Every stream that meets in an overlay is put on one clock: a tick per master frame, frame n at n. overlay
-  // emits a frame for each input's frame, so a timestamp that differs by rounding would add a frame.
-  const restamp = `settb=${den ?? 1}/${num},setpts=N`;
-  const args = input(master.path);
+  const args: string[] = [];
   const g: string[] = [];
-  let nextInput = 1;
+  let inputs = 0;
   let label = 0;
-  const fresh = (name: string) => `${name}${label++}`;
+  const b: GraphBuilder = {
+    g,
+    input: (p, pre = []) => {
+      args.push(...pre, '-protocol_whitelist', 'file', '-i', p);
+      return inputs++;
+    },
+    fresh: (name) => `${name}${label++}`,
+    // Every stream that meets in an overlay is put on one clock: a tick per master frame, frame n at n. overlay
+    // emits a frame for each input's frame, so a timestamp that differs by rounding would add a frame.
+    restamp: `settb=${den}/${num},setpts=N`,
+  };
+  const { restamp, fresh } = b;
+  b.input(master.path);
 
   // The master is read once; its own surroundings (no plate) and a plane label shaded by it take more copies.
   const pl = plan.planeLabel ?? null;
   // A plane never tracked has no canvas: nothing to draw, no input to add.
   const canvas = pl ? planeCanvas(pl.quads, { width: W, height: H }) : null;
   const shade = !!canvas && pl!.shading > 0;
-  const occlude = !!canvas && !!pl!.occlusion;
+  const occlusion = canvas ? (pl!.occlusion ?? null) : null;
+  // The occlusion key and the cut-out read the same matte (the master's): decoded once and split, like the master.
+  const shareMatte = !!env && occlusion?.mattePath === env.mattePath;
   const ownBackground = !!env && !env.plate;
-  const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : []), ...(occlude ? ['masterOcc'] : [])];
+  const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : []), ...(occlusion ? ['masterOcc'] : [])];
   let masterPad = '0:v';
   if (copies.length > 1) {
     g.push(`[0:v]split=${copies.length}${copies.map((c) => `[${c}]`).join('')}`);
@@ -64,36 +86,38 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   const subjectGradeAmount = plan.grade ? plan.grade.frameAmount * (1 - s) : 0;
 
   if (env) {
-    const matteIn = nextInput++;
-    args.push(...input(env.mattePath));
+    const matteIn = b.input(env.mattePath);
     let plate: string;
     if (env.plate && env.view) {
-      const plateIn = nextInput++;
-      args.push(...input(env.plate.path, env.plate.kind === 'video' ? ['-stream_loop', '-1'] : []));
-      plate = plateChain(g, plan, env, plateIn, { width: W, height: H }, restamp, `${num}/${den ?? 1}`, fresh);
+      const plateIn = b.input(env.plate.path, env.plate.kind === 'video' ? ['-stream_loop', '-1'] : []);
+      plate = plateChain(b, plan, env, plateIn, { width: W, height: H }, `${num}/${den}`);
     } else {
       // The master's own surroundings: the frame grade in full, once a frame (premixed, so one lookup).
       plate = fresh('bg');
       g.push(`[masterBg]${restamp}[${plate}]`);
       if (plan.grade?.frameAmount) {
         const grade = plan.frameLutPath ? { lutPath: plan.frameLutPath, amount: 1 } : { lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount };
-        plate = gradeChain(g, plate, grade, fresh);
+        plate = gradeChain(b, plate, grade);
         const back = fresh('bg');
         g.push(`[${plate}]format=yuv420p[${back}]`);
         plate = back;
       }
     }
     // Matte: choke by eroding, feather by blurring; gblur's sigma is about a third of the visible falloff.
-    const matteChain = ['format=gray', ...Array.from({ length: Math.round(env.chokePx) }, () => 'erosion')];
-    if (env.featherPx > 0) matteChain.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
+    const shape = Array.from({ length: Math.round(env.chokePx) }, () => 'erosion');
+    if (env.featherPx > 0) shape.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
     const alpha = env.lightWrap > 0 ? 'alphaSrc' : 'alpha';
-    g.push(`[${matteIn}:v]${restamp},${matteChain.join(',')}[${alpha}]`);
-    for (const fx of env.effects) plate = overlayStill(g, args, plate, fx, nextInput++, fresh);
+    if (shareMatte) {
+      g.push(`[${matteIn}:v]${restamp},format=gray,split=2[matteCut][matteOcc]`, `[matteCut]${shape.join(',') || 'null'}[${alpha}]`);
+    } else {
+      g.push(`[${matteIn}:v]${restamp},${['format=gray', ...shape].join(',')}[${alpha}]`);
+    }
+    for (const fx of env.effects) plate = overlayStill(b, plate, fx);
 
     // Subject: the master's own pixels, moved toward the plate by (1 − s), cut out by the matte.
     let subject = fresh('subject');
     g.push(`[${masterPad}]${restamp}${plan.harmonise ? `,${lutyuvFilter(plan.harmonise)}` : ''}[${subject}]`);
-    if (subjectGradeAmount > 0) subject = gradeChain(g, subject, subjectGrade(plan, subjectGradeAmount), fresh);
+    if (subjectGradeAmount > 0) subject = gradeChain(b, subject, subjectGrade(plan, subjectGradeAmount));
 
     if (env.lightWrap > 0) {
       // Light wrap: a blurred copy of the plate shows through the subject's edge, strongest just inside it.
@@ -120,10 +144,10 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     picture = fresh('comp');
     g.push(`[${masterPad}]${restamp}[${picture}]`);
     // No matte to tell subject from surroundings: the whole frame takes the grade, as the subject would, by 1 − s.
-    if (subjectGradeAmount > 0) picture = gradeChain(g, picture, subjectGrade(plan, subjectGradeAmount), fresh);
+    if (subjectGradeAmount > 0) picture = gradeChain(b, picture, subjectGrade(plan, subjectGradeAmount));
   }
 
-  if (pl && canvas) picture = planeLabelChain(g, args, picture, pl, canvas, master.frameCount, restamp, () => nextInput++, fresh);
+  if (pl && canvas) picture = planeLabelChain(b, picture, pl, canvas, master.frameCount, shareMatte ? 'matteOcc' : null);
 
   // The QC tap sees the composite in the master's frame, before reframing and before the layers drawn on purpose.
   const tap = plan.qcTap;
@@ -141,7 +165,7 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     g.push(`[${picture}]crop=w=${rf.width}:h=${rf.height}:x=${path(rf.x)}:y=${path(rf.y)}[${framed}]`);
     picture = framed;
   }
-  for (const layer of plan.layers) picture = overlayStill(g, args, picture, layer, nextInput++, fresh);
+  for (const layer of plan.layers) picture = overlayStill(b, picture, layer);
 
   const outs = plan.outputs.map((o) => ({ o, stage: outputStage(o, out, plan.encode, master.hasAudio) }));
   const splits = outs.map((_, i) => `out${i}`);
@@ -164,16 +188,8 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
  * The plate: the planned crop at frame size, graded once for a still, one copy
  * per master frame, and warped per frame by `perspective` when the camera moved.
  */
-function plateChain(
-  g: string[],
-  plan: CompositePlan,
-  env: Environment,
-  plateIn: number,
-  frame: { width: number; height: number },
-  restamp: string,
-  rate: string,
-  fresh: (n: string) => string,
-): string {
+function plateChain(b: GraphBuilder, plan: CompositePlan, env: Environment, plateIn: number, frame: { width: number; height: number }, rate: string): string {
+  const { g, fresh } = b;
   const { master } = plan;
   const c = env.view!.crop;
   const video = env.plate!.kind === 'video';
@@ -186,19 +202,16 @@ function plateChain(
   if (plan.grade?.frameAmount) plateGrades.push({ lutPath: plan.grade.lutPath, amount: plan.grade.frameAmount });
   let plate = fresh('plate');
   g.push(`[${plateIn}:v]${prep.join(',')}[${plate}]`);
-  for (const grade of plateGrades) plate = gradeChain(g, plate, grade, fresh);
+  for (const grade of plateGrades) plate = gradeChain(b, plate, grade);
   const timed = fresh('plate');
-  const repeat = video ? '' : `loop=loop=${master.frameCount - 1}:size=1:start=0,`;
+  const repeat = video ? '' : `${repeatStill(master.frameCount)},`;
   // fps (a no-op on frames already one tick apart) gives the link the master's rate; a still's would be 25/1,
   // and the encoder's time base is taken from it.
-  g.push(`[${plate}]format=yuv420p,${repeat}${restamp},fps=${rate}[${timed}]`);
+  g.push(`[${plate}]format=yuv420p,${repeat}${b.restamp},fps=${rate}[${timed}]`);
   plate = timed;
   if (plateMoves(env)) {
-    const corners = env.motion.map((h) => perspectiveCorners(env.view!, frame, h));
-    const coord = (k: number, axis: 0 | 1) => frameExpr(corners.map((cs) => cs[k][axis]), { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX });
-    const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
     const moved = fresh('plate');
-    g.push(`[${plate}]perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${moved}]`);
+    g.push(`[${plate}]${perspectiveFilter(env.motion.map((h) => perspectiveCorners(env.view!, frame, h)))}[${moved}]`);
     plate = moved;
   }
   return plate;
@@ -210,29 +223,16 @@ function plateChain(
  * quad; multiplied by the master's luma over the canvas (normalised to the
  * plane's seeded brightness, by the shading share); shown only where tracked.
  */
-function planeLabelChain(
-  g: string[],
-  args: string[],
-  under: string,
-  pl: PlaneLabel,
-  canvas: Rect,
-  frameCount: number,
-  restamp: string,
-  nextIndex: () => number,
-  fresh: (n: string) => string,
-): string {
-  const filled = fillLostQuads(pl.quads);
-  const corners = filled.map((q) => planeLabelCorners(pl.size, canvas, q));
-  const coord = (k: number, axis: 0 | 1) => frameExpr(corners.map((c) => c[k][axis]), { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX });
-  const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
+function planeLabelChain(b: GraphBuilder, under: string, pl: PlaneLabel, canvas: Rect, frameCount: number, sharedMatte: string | null): string {
+  const { g, fresh, restamp } = b;
+  const warp = perspectiveFilter(fillLostQuads(pl.quads).map((q) => planeLabelCorners(pl.size, canvas, q)));
   // A label-sized still, padded, stretched to the canvas, repeated per frame and warped onto each frame's quad.
   const onPlane = (file: string) => {
-    args.push(...input(file));
+    const index = b.input(file);
     const warped = fresh('planeLabel');
     g.push(
-      `[${nextIndex()}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
-        `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=gbrap,loop=loop=${frameCount - 1}:size=1:start=0,${restamp},` +
-        `perspective=${opts}:sense=destination:eval=frame:interpolation=linear[${warped}]`,
+      `[${index}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
+        `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=gbrap,${repeatStill(frameCount)},${restamp},${warp}[${warped}]`,
     );
     return warped;
   };
@@ -249,7 +249,7 @@ function planeLabelChain(
     g.push(`[${label}][${shadeOut}]blend=c0_mode=multiply:c1_mode=multiply:c2_mode=multiply:c3_mode=normal[${shaded}]`);
     label = shaded;
   }
-  if (pl.occlusion) label = occludeLabel(g, args, label, pl.occlusion, onPlane(pl.occlusion.referencePath), canvas, restamp, nextIndex(), fresh);
+  if (pl.occlusion) label = occludeLabel(b, label, pl.occlusion, onPlane(pl.occlusion.referencePath), canvas, sharedMatte);
   const out = fresh('labelled');
   const enable = trackedFramesExpr(pl.quads);
   g.push(`[${under}][${label}]overlay=${canvas.x}:${canvas.y}:format=auto${enable ? `:enable='${enable}'` : ''}[${out}]`);
@@ -273,19 +273,11 @@ const CLOSE_HOLES = [...Array(4).fill('dilation'), ...Array(4).fill('erosion')].
  * leaves along the plane's own edges, a closing fills small holes, and a
  * one-pixel blur softens the cut.
  */
-function occludeLabel(
-  g: string[],
-  args: string[],
-  label: string,
-  occ: PlaneOcclusion,
-  reference: string,
-  canvas: Rect,
-  restamp: string,
-  matteIndex: number,
-  fresh: (n: string) => string,
-): string {
-  args.push(...input(occ.mattePath));
-  const o = fresh('occ');
+function occludeLabel(b: GraphBuilder, label: string, occ: PlaneOcclusion, reference: string, canvas: Rect, sharedMatte: string | null): string {
+  const { g, restamp } = b;
+  // The matte on the master's clock, in grey: the cut-out's copy (already both) when it reads the same file.
+  const matte = sharedMatte ? `[${sharedMatte}]` : `[${b.input(occ.mattePath)}:v]${restamp},format=gray,`;
+  const o = b.fresh('occ');
   const crop = `crop=${canvas.width}:${canvas.height}:${canvas.x}:${canvas.y}`;
   const t = Math.round(occ.threshold);
   const differs = `if(gt(abs(x-y)\\,${t})\\,255\\,0)`;
@@ -295,7 +287,7 @@ function occludeLabel(
     `[${o}now][${reference}]lut2=c0=${differs}:c1=${differs}:c2=${differs}:c3=y,extractplanes=r+g+b+a[${o}dr][${o}dg][${o}db][${o}refA]`,
     `[${o}dr][${o}dg]lut2=c0=max(x\\,y)[${o}drg]`,
     `[${o}drg][${o}db]lut2=c0=max(x\\,y)[${o}differs]`,
-    `[${matteIndex}:v]${restamp},format=gray,${crop}[${o}matte]`,
+    `${matte}${crop}[${o}matte]`,
     `[${o}differs][${o}refA]lut2=c0=max(x\\,255-y)[${o}notPlane]`,
     `[${o}notPlane][${o}matte]lut2=c0=x*y/255,erosion,dilation,${CLOSE_HOLES},dilation,gblur=sigma=1[${o}front]`,
     `[${label}]split=2[${o}rgb][${o}a]`,
@@ -312,7 +304,7 @@ function subjectGrade(plan: CompositePlan, amount: number): Grade {
 }
 
 /** `amount` of a LUT: the graded copy laid over the original at that opacity (lut3d works in RGB). */
-function gradeChain(g: string[], from: string, grade: Grade, fresh: (n: string) => string): string {
+function gradeChain({ g, fresh }: GraphBuilder, from: string, grade: Grade): string {
   const a = fresh('g');
   const out = fresh('graded');
   const lut = `lut3d=file=${escapePath(grade.lutPath)}:interp=tetrahedral`;
@@ -324,11 +316,24 @@ function gradeChain(g: string[], from: string, grade: Grade, fresh: (n: string) 
   return out;
 }
 
-function overlayStill(g: string[], args: string[], under: string, layer: StillLayer, index: number, fresh: (n: string) => string): string {
-  args.push(...input(layer.path));
-  const out = fresh('layer');
-  g.push(`[${under}][${index}:v]overlay=${Math.round(layer.x)}:${Math.round(layer.y)}:format=auto:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
+function overlayStill(b: GraphBuilder, under: string, layer: StillLayer): string {
+  const index = b.input(layer.path);
+  const out = b.fresh('layer');
+  b.g.push(`[${under}][${index}:v]overlay=${Math.round(layer.x)}:${Math.round(layer.y)}:format=auto:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
   return out;
+}
+
+/** A still repeated once per master frame (loop's count is of repeats, after the first). */
+const repeatStill = (frames: number) => `loop=loop=${frames - 1}:size=1:start=0`;
+
+/**
+ * `perspective` putting the input's corners on per-frame paths (`in` counts
+ * frames from 1), each path reduced to straight segments by frameExpr.
+ */
+function perspectiveFilter(corners: PerspectiveCorners[]): string {
+  const coord = (k: number, axis: 0 | 1) => frameExpr(corners.map((c) => c[k][axis]), { variable: 'in', firstValue: 1, tolerance: CORNER_TOLERANCE_PX });
+  const opts = [0, 1, 2, 3].map((k) => `x${k}=${coord(k, 0)}:y${k}=${coord(k, 1)}`).join(':');
+  return `perspective=${opts}:sense=destination:eval=frame:interpolation=linear`;
 }
 
 /** Filtergraph escaping for a file path inside an option value. */

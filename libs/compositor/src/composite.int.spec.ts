@@ -1,18 +1,16 @@
-import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { applyH, cornerDisplacement, followSubject, inv3, mul3, scaleMotion, type Mat3 } from '@shotmatrix/domain';
-import { countFrames, readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { applyH, cornerDisplacement, followSubject, frameCorners, inv3, mul3, scaleMotion, type Mat3 } from '@shotmatrix/domain';
+import { countFrames, readFrames, runFfmpeg } from '@shotmatrix/media';
 import { weightedSsim } from '@shotmatrix/qc';
 import { createCameraMotionEstimator, loadOpenCv, matteCentroids, type Cv } from '@shotmatrix/vision';
-import { buildCompositeArgs } from './composite-args';
 import type { CompositePlan } from './composite-plan';
 import { planPlateView } from './plate-view';
+import { collect, encodeRaw, magentaMeter, renderPlan, SHARED_MEDIA, tools } from './test-helpers';
 
-const SHARED_MEDIA = path.resolve(__dirname, '../../../../shared/media');
-const tools: MediaTools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
 const run = promisify(execFile);
 
 const W = 960;
@@ -22,20 +20,8 @@ const PLATE = { width: 1280, height: 720 };
 /** The city-street plate's own size (3840×2160). */
 const STREET = { width: 3840, height: 2160 };
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
-}
-
-const cornersOf = (w: number, h: number): Array<[number, number]> => [
-  [0, 0],
-  [w, 0],
-  [w, h],
-  [0, h],
-];
 function cornerError(a: Mat3, b: Mat3): number {
-  const d = cornersOf(W, H).map(([x, y]) => {
+  const d = frameCorners({ width: W, height: H }).map(([x, y]) => {
     const [ax, ay] = applyH(a, x, y);
     const [bx, by] = applyH(b, x, y);
     return Math.hypot(ax - bx, ay - by);
@@ -118,8 +104,8 @@ describe('composite render (real ffmpeg, real footage)', () => {
     }
     masterPath = path.join(dir, 'master.mp4');
     mattePath = path.join(dir, 'matte.mkv');
-    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', '25', '-i', rawMaster, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '14', '-pix_fmt', 'yuv420p', masterPath]);
-    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${W}x${H}`, '-r', '25', '-i', rawMatte, '-c:v', 'ffv1', mattePath]);
+    await encodeRaw(rawMaster, 'rgb24', { width: W, height: H }, masterPath, 14);
+    await encodeRaw(rawMatte, 'gray', { width: W, height: H }, mattePath);
     await rm(rawMaster);
     await rm(rawMatte);
   });
@@ -150,14 +136,7 @@ describe('composite render (real ffmpeg, real footage)', () => {
     };
   }
 
-  async function render(p: CompositePlan, name: string) {
-    const graphPath = path.join(dir, `${name}.graph`);
-    const cmd = buildCompositeArgs(p, graphPath);
-    await writeFile(graphPath, cmd.graph);
-    await runFfmpeg(tools, cmd.args).catch((e: { stderrTail?: string[] }) => {
-      throw new Error(`${name}: ${e.stderrTail?.join('\n') ?? String(e)}\n${cmd.graph.slice(0, 3000)}`);
-    });
-  }
+  const render = (p: CompositePlan, name: string) => renderPlan(p, path.join(dir, `${name}.graph`), name);
 
   /** The plate's motion in a render, measured the way the analysis measures the master's, with the subject masked out. */
   async function measuredMotion(file: string) {
@@ -278,20 +257,14 @@ describe('composite render (real ffmpeg, real footage)', () => {
     });
     await render(p, 'plane');
     const errors: number[] = [];
-    const rgb = new cv.Mat(H, W, cv.CV_8UC3);
-    const f32 = new cv.Mat();
-    const ch = new cv.MatVector();
+    const magenta = magentaMeter(cv, W, H);
     const w = new cv.Mat();
     let t = 0;
     try {
       for await (const f of readFrames(tools, path.join(dir, 'plane.mp4'), { width: W, height: H, pixelFormat: 'rgb24' })) {
-        rgb.data.set(f);
-        // Magenta-ness, soft: (R + B)/2 − G above a floor. x264's 4:2:0 chroma blurs the label's colour edge over
+        // Magenta-ness, soft: kept above a floor as a weight. x264's 4:2:0 chroma blurs the label's colour edge over
         // two pixels; soft weights keep that blur from biasing the centroid the way a hard threshold would.
-        rgb.convertTo(f32, cv.CV_32FC3);
-        cv.split(f32, ch);
-        cv.addWeighted(ch.get(0), 0.5, ch.get(2), 0.5, 0, w);
-        cv.subtract(w, ch.get(1), w);
+        magenta.measure(f, w);
         cv.threshold(w, w, 60, 0, cv.THRESH_TOZERO);
         const m = cv.moments(w, false);
         const area = m.m00 / 255;
@@ -306,8 +279,8 @@ describe('composite render (real ffmpeg, real footage)', () => {
         t += 1;
       }
     } finally {
-      for (const x of [rgb, f32, w]) x.delete();
-      ch.delete();
+      w.delete();
+      magenta.delete();
     }
     expect(t).toBe(N);
     console.log(`label on a tracked plane: centre error mean ${mean(errors).toFixed(3)} px, worst ${Math.max(...errors).toFixed(3)} px over ${errors.length} frames`);

@@ -1,4 +1,5 @@
-import { evalFrameExpr, frameExpr, simplify } from './frame-expr';
+import { frameExpr, simplify } from './frame-expr';
+import { evalFrameExpr } from './test-helpers';
 
 describe('simplify', () => {
   it.each([

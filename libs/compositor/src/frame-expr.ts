@@ -68,13 +68,3 @@ export function simplify(values: number[], tolerance: number): number[] {
   keep.forEach((k, i) => k && out.push(i));
   return out;
 }
-
-/** Evaluates what `frameExpr` wrote, for tests: the same tree walked in JavaScript. */
-export function evalFrameExpr(expr: string, variable: string, v: number): number {
-  const src = expr.replace(/\\,/g, ',').replace(new RegExp(`\\b${variable}\\b`, 'g'), `(${v})`);
-  const fn = new Function('lt', 'iff', `return ${src.replace(/\bif\(/g, 'iff(')};`) as (lt: unknown, iff: unknown) => number;
-  return fn(
-    (a: number, b: number) => (a < b ? 1 : 0),
-    (c: number, x: number, y: number) => (c ? x : y),
-  );
-}

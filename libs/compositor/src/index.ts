@@ -1,6 +1,6 @@
 export * from './composite-plan';
 export { buildCompositeArgs, CORNER_TOLERANCE_PX, LIGHT_WRAP_RADIUS, escapePath, type CompositeCommand } from './composite-args';
-export { evalFrameExpr, frameExpr, simplify, type FrameExprOptions } from './frame-expr';
+export { frameExpr, simplify, type FrameExprOptions } from './frame-expr';
 export { DEFAULT_HARMONISE, harmoniseSubject, labToYuv, lutyuvFilter, medianStats, type YuvAffine } from './harmonise';
 export { OUTPUT_FILE, OUTPUT_KINDS, OUTPUT_SHORT_SIDE, outputSize, outputStage, SDR_REFERENCE_WHITE_NITS, type EncodeSettings, type OutputKind, type OutputSpec } from './outputs';
 export { perspectiveCorners, planPlateView, type PerspectiveCorners, type PlateView, type Rect, type Size } from './plate-view';

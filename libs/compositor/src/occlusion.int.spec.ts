@@ -1,15 +1,12 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Quad } from '@shotmatrix/contracts';
-import { readFrames, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { readFrames, runFfmpeg, writeRgbaPng } from '@shotmatrix/media';
 import { loadOpenCv, rectifyPlane, type Cv } from '@shotmatrix/vision';
-import { buildCompositeArgs } from './composite-args';
 import type { CompositePlan } from './composite-plan';
 import { OCCLUSION_THRESHOLD, type PlaneLabel } from './plane-label';
-
-const SHARED_MEDIA = path.resolve(__dirname, '../../../../shared/media');
-const tools: MediaTools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
+import { collect, encodeRaw, magentaMeter, renderPlan, SHARED_MEDIA, tools } from './test-helpers';
 
 const W = 480;
 const H = 270;
@@ -32,12 +29,6 @@ const ON_WALL: Quad = [
   [430, 140],
   [330, 140],
 ];
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
-}
 
 /**
  * A master the test knows everything about: a still background (a real
@@ -88,8 +79,8 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     }
     masterPath = path.join(dir, 'master.mp4');
     mattePath = path.join(dir, 'matte.mkv');
-    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', '25', '-i', rawMaster, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '16', '-pix_fmt', 'yuv420p', masterPath]);
-    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${W}x${H}`, '-r', '25', '-i', rawMatte, '-c:v', 'ffv1', mattePath]);
+    await encodeRaw(rawMaster, 'rgb24', { width: W, height: H }, masterPath, 16);
+    await encodeRaw(rawMatte, 'gray', { width: W, height: H }, mattePath);
     await rm(rawMaster);
     await rm(rawMatte);
     labelPath = path.join(dir, 'magenta.png');
@@ -102,10 +93,8 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     const [rgb] = await collect(readFrames(tools, masterPath, { width: W, height: H, pixelFormat: 'rgb24', frameCount: 1 }));
     const [m] = await collect(readFrames(tools, mattePath, { width: W, height: H, pixelFormat: 'gray', frameCount: 1 }));
     const ref = rectifyPlane(cv, rgb, m, { width: W, height: H }, quad, { width: 80, height: 120 });
-    const raw = path.join(dir, `${name}.rgba`);
     const png = path.join(dir, `${name}.png`);
-    await writeFile(raw, ref.rgba);
-    await runFfmpeg(tools, ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${ref.width}x${ref.height}`, '-i', raw, '-frames:v', '1', png]);
+    await writeRgbaPng(tools, ref.rgba, ref, png);
     return png;
   }
 
@@ -131,12 +120,7 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
       encode: { crf: 16, preset: 'veryfast' },
       thumbnail: { path: path.join(dir, `${name}.jpg`), width: 240, frame: 0 },
     };
-    const graphPath = path.join(dir, `${name}.graph`);
-    const cmd = buildCompositeArgs(plan, graphPath);
-    await writeFile(graphPath, cmd.graph);
-    await runFfmpeg(tools, cmd.args).catch((e: { stderrTail?: string[] }) => {
-      throw new Error(`${name}: ${e.stderrTail?.join('\n') ?? String(e)}\n${cmd.graph.slice(0, 3000)}`);
-    });
+    await renderPlan(plan, path.join(dir, `${name}.graph`), name);
     return out;
   }
 
@@ -146,9 +130,7 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
    * where the hand covers too little of the plane to judge give null for (a).
    */
   async function magentaShares(file: string, quad: Quad): Promise<Array<{ t: number; under: number | null; clear: number }>> {
-    const rgb = new cv.Mat(H, W, cv.CV_8UC3);
-    const f32 = new cv.Mat();
-    const ch = new cv.MatVector();
+    const meter = magentaMeter(cv, W, H);
     const w = new cv.Mat();
     const magenta = new cv.Mat();
     const plane = cv.Mat.zeros(H, W, cv.CV_8UC1);
@@ -162,11 +144,7 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     let t = 0;
     try {
       for await (const f of readFrames(tools, file, { width: W, height: H, pixelFormat: 'rgb24' })) {
-        rgb.data.set(f);
-        rgb.convertTo(f32, cv.CV_32FC3);
-        cv.split(f32, ch);
-        cv.addWeighted(ch.get(0), 0.5, ch.get(2), 0.5, 0, w);
-        cv.subtract(w, ch.get(1), w);
+        meter.measure(f, w);
         cv.threshold(w, w, 80, 255, cv.THRESH_BINARY);
         w.convertTo(magenta, cv.CV_8UC1);
         const [hx, hy] = handAt(t);
@@ -195,8 +173,8 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
         t += 1;
       }
     } finally {
-      for (const x of [rgb, f32, w, magenta, plane, under, clear]) x.delete();
-      ch.delete();
+      for (const x of [w, magenta, plane, under, clear]) x.delete();
+      meter.delete();
     }
     expect(t).toBe(N);
     return out;

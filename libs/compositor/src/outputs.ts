@@ -1,8 +1,8 @@
-import { even } from '@shotmatrix/domain';
+import { DELIVERABLES, even, type Deliverable } from '@shotmatrix/domain';
 
-/** Deliverables a render can write in its one pass. */
-export const OUTPUT_KINDS = ['draft', 'master', 'prores', 'hdr10', 'exr'] as const;
-export type OutputKind = (typeof OUTPUT_KINDS)[number];
+/** Deliverables a render can write in its one pass: the ones a producer may ask for in the cell's settings. */
+export const OUTPUT_KINDS = DELIVERABLES;
+export type OutputKind = Deliverable;
 
 export interface OutputSpec {
   kind: OutputKind;
@@ -23,7 +23,6 @@ export const OUTPUT_FILE: Record<OutputKind, string> = {
 
 /** Reference white of SDR material placed in a PQ signal (ITU-R BT.2408). */
 export const SDR_REFERENCE_WHITE_NITS = 203;
-
 
 export function outputSize(kind: OutputKind, frame: { width: number; height: number }): { width: number; height: number } {
   const short = Math.min(frame.width, frame.height);

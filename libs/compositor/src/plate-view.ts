@@ -1,4 +1,4 @@
-import { applyH, inv3, type Mat3 } from '@shotmatrix/domain';
+import { applyH, frameCorners, inv3, type Mat3 } from '@shotmatrix/domain';
 
 export interface Size {
   width: number;
@@ -37,12 +37,7 @@ export function planPlateView(plate: Size, frame: Size, motion: Mat3[]): PlateVi
   for (const h of motion) {
     const back = inv3(h);
     if (!back) continue;
-    for (const [x, y] of [
-      [0, 0],
-      [W, 0],
-      [W, H],
-      [0, H],
-    ]) {
+    for (const [x, y] of frameCorners(frame)) {
       const [u, v] = applyH(back, x, y);
       if (!Number.isFinite(u) || !Number.isFinite(v)) continue;
       x0 = Math.min(x0, u);

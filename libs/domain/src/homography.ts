@@ -40,6 +40,17 @@ export const scale3 = (sx: number, sy: number): Mat3 => [sx, 0, 0, 0, sy, 0, 0, 
 
 type P = [number, number];
 
+/** A frame's corners, TL, TR, BR, BL: the points motion is judged and interpolated by. */
+export function frameCorners(frame: { width: number; height: number }): [P, P, P, P] {
+  const { width: w, height: h } = frame;
+  return [
+    [0, 0],
+    [w, 0],
+    [w, h],
+    [0, h],
+  ];
+}
+
 /**
  * The homography taking four points to four others (no three collinear):
  * the 8×8 linear system with h33 = 1, solved by Gaussian elimination with
@@ -79,13 +90,7 @@ export function homographyFromPoints(from: [P, P, P, P], to: [P, P, P, P]): Mat3
 export function scaleMotion(h: Mat3, m: number, frame: { width: number; height: number }): Mat3 {
   if (m <= 0) return IDENTITY;
   if (m >= 1) return normalise3(h);
-  const { width: w, height: ht } = frame;
-  const corners: [P, P, P, P] = [
-    [0, 0],
-    [w, 0],
-    [w, ht],
-    [0, ht],
-  ];
+  const corners = frameCorners(frame);
   const moved = corners.map(([x, y]) => {
     const [u, v] = applyH(h, x, y);
     return [x + m * (u - x), y + m * (v - y)] as P;
@@ -96,12 +101,7 @@ export function scaleMotion(h: Mat3, m: number, frame: { width: number; height: 
 /** Largest distance any frame corner moves under `h`, in pixels; how far a transform is from identity. */
 export function cornerDisplacement(h: Mat3, frame: { width: number; height: number }): number {
   let worst = 0;
-  for (const [x, y] of [
-    [0, 0],
-    [frame.width, 0],
-    [frame.width, frame.height],
-    [0, frame.height],
-  ]) {
+  for (const [x, y] of frameCorners(frame)) {
     const [u, v] = applyH(h, x, y);
     worst = Math.max(worst, Math.hypot(u - x, v - y));
   }

@@ -45,7 +45,7 @@ export type OverlayRole = 'super' | 'legal' | 'endcard';
 /**
  * Where a timed overlay goes in the title-safe area of an output frame: a
  * legal line across its bottom, a super across its top (narrower on landscape
- * frames), an end card in its middle. Returns the raster width and the box.
+ * frames), an end card in its middle. The box's width is the overlay's raster width.
  */
 export function placeOverlay(frame: { width: number; height: number }, role: OverlayRole, aspect: number): Box {
   const safe = titleSafe(frame);

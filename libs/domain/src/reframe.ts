@@ -22,6 +22,7 @@ export function parseAspect(ratio: string | null | undefined): number | null {
 /** The window keeps the master's aspect within this share: no reframe is needed then. */
 export const SAME_ASPECT_TOLERANCE = 0.01;
 
+// Not layout's even, which never goes below 2: a window's position may be 0.
 const even = (v: number) => 2 * Math.round(v / 2);
 
 export function windowSize(frame: { width: number; height: number }, aspect: number): { width: number; height: number } {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { QcCheck } from '@shotmatrix/contracts';
 import { readFrames, runFfmpeg, type MediaTools, type VideoProbe } from '@shotmatrix/media';
 import { loadOpenCv, workSize } from '@shotmatrix/vision';
-import { weightedSsim } from './ssim';
+import { weightedSsimOfMats } from './ssim';
 
 /** The structure lock: at s = 1 the subject must match the master at least this well. */
 export const FOREGROUND_SSIM_MIN = 0.97;
@@ -89,34 +89,33 @@ export async function measureVariant(tools: MediaTools, o: MeasureVariantInput):
   const margin = Math.max(1, Math.ceil(o.edgeMarginPx * scale) + 5);
   const kernel = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(2 * margin + 1, 2 * margin + 1));
   const core = new cv.Mat(size.height, size.width, cv.CV_8UC1);
-  const interior = (matteFrame: Uint8Array): Uint8Array => {
+  const boxes = (o.layerBoxes ?? []).map((r) => [
+    new cv.Point(Math.floor(r.x * scale), Math.floor(r.y * scale)),
+    new cv.Point(Math.ceil((r.x + r.width) * scale), Math.ceil((r.y + r.height) * scale)),
+  ]);
+  const interior = (matteFrame: Uint8Array) => {
     core.data.set(matteFrame);
     cv.threshold(core, core, 250, 255, cv.THRESH_BINARY);
     cv.erode(core, core, kernel);
-    for (const r of o.layerBoxes ?? []) {
-      const p1 = new cv.Point(Math.floor(r.x * scale), Math.floor(r.y * scale));
-      const p2 = new cv.Point(Math.ceil((r.x + r.width) * scale), Math.ceil((r.y + r.height) * scale));
-      cv.rectangle(core, p1, p2, new cv.Scalar(0), -1);
-    }
-    return core.data.slice();
+    for (const [p1, p2] of boxes) cv.rectangle(core, p1, p2, new cv.Scalar(0), -1);
+    return core;
   };
+  const mid = Math.floor(m.frameCount / 2);
   const scores: number[] = [];
   let midFrame: Uint8Array | null = null;
   try {
-    let i = 0;
     for await (const frame of render) {
       const mf = await master.next();
       if (mf.done) break;
       const mm = matte ? await matte.next() : null;
-      const weight = mm && !mm.done ? interior(mm.value) : null;
-      scores.push(weightedSsim(cv, mf.value, frame, weight, size.width, size.height).mean);
+      // Each frame goes into opencv once, for the SSIM and the heatmap alike.
       a.data.set(mf.value);
       b.data.set(frame);
+      if (scores.length === mid) midFrame = mf.value.slice();
+      scores.push(weightedSsimOfMats(cv, a, b, mm && !mm.done ? interior(mm.value) : null).mean);
       cv.absdiff(a, b, diff);
       diff.convertTo(diffF, cv.CV_32F);
       cv.add(sum, diffF, sum);
-      if (i === Math.floor(m.frameCount / 2)) midFrame = mf.value.slice();
-      i += 1;
     }
     if (!scores.length) throw new Error('QC read no frames from the render');
     // The heatmap: mean absolute difference, stretched so 64 levels (a clear change) is full heat.

@@ -2,7 +2,7 @@ import type { Cv } from '@shotmatrix/vision';
 
 type CvMat = InstanceType<Cv['Mat']>;
 
-/** Mean SSIM where the weight is non-zero, and the SSIM map itself (float, 0…1 where the frames agree). */
+/** Mean SSIM where the weight is, and how much of the weight a person would see as changed. */
 export interface SsimResult {
   mean: number;
   /** Share of the weight that lies where SSIM < 0.9: where a person would see a change. */
@@ -15,29 +15,42 @@ const C2 = (0.03 * 255) ** 2;
 /**
  * Structural similarity (Wang et al. 2004: 11×11 Gaussian window, σ 1.5) of
  * two grey frames, averaged under a weight such as the subject's matte. All of
- * it is opencv arithmetic on whole images, no per-pixel JavaScript. `mapOut`,
- * when given, receives the SSIM map (CV_32F) for heatmaps.
+ * it is opencv arithmetic on whole images, no per-pixel JavaScript.
  */
-export function weightedSsim(cv: Cv, a: Uint8Array, b: Uint8Array, weight: Uint8Array | null, width: number, height: number, mapOut?: CvMat): SsimResult {
+export function weightedSsim(cv: Cv, a: Uint8Array, b: Uint8Array, weight: Uint8Array | null, width: number, height: number): SsimResult {
   const n = width * height;
   if (a.length !== n || b.length !== n || (weight && weight.length !== n)) throw new Error(`ssim: frames must be ${width}×${height} grey`);
+  const mats = [a, b, ...(weight ? [weight] : [])].map((bytes) => {
+    const m = new cv.Mat(height, width, cv.CV_8UC1);
+    m.data.set(bytes);
+    return m;
+  });
+  try {
+    return weightedSsimOfMats(cv, mats[0], mats[1], mats[2] ?? null);
+  } finally {
+    for (const m of mats) m.delete();
+  }
+}
+
+/**
+ * weightedSsim of frames already in opencv (CV_8UC1, one size): QC keeps
+ * each frame there for its heatmap too, so it is copied in once.
+ */
+export function weightedSsimOfMats(cv: Cv, a8: CvMat, b8: CvMat, weight8: CvMat | null): SsimResult {
   const own: CvMat[] = [];
   const mat = () => {
     const m = new cv.Mat();
     own.push(m);
     return m;
   };
-  const from = (bytes: Uint8Array) => {
-    const m8 = new cv.Mat(height, width, cv.CV_8UC1);
-    own.push(m8);
-    m8.data.set(bytes);
+  const float = (m8: CvMat, scale = 1) => {
     const f = mat();
-    m8.convertTo(f, cv.CV_32F);
+    m8.convertTo(f, cv.CV_32F, scale);
     return f;
   };
   try {
-    const x = from(a.slice());
-    const y = from(b.slice());
+    const x = float(a8);
+    const y = float(b8);
     const ksize = new cv.Size(11, 11);
     const blur = (src: CvMat) => {
       const d = mat();
@@ -71,29 +84,18 @@ export function weightedSsim(cv: Cv, a: Uint8Array, b: Uint8Array, weight: Uint8
     const den2 = mat();
     cv.add(sx2, sy2, den2);
     den2.convertTo(den2, cv.CV_32F, 1, C2);
-    const num = prod(num1, num2);
-    const den = prod(den1, den2);
-    const map = mapOut ?? mat();
-    cv.divide(num, den, map);
-    if (!weight) {
-      const low = mat();
-      cv.threshold(map, low, 0.9, 1, cv.THRESH_BINARY_INV);
-      return { mean: cv.mean(map)[0], changed: cv.mean(low)[0] };
-    }
-    const w8 = new cv.Mat(height, width, cv.CV_8UC1);
-    own.push(w8);
-    w8.data.set(weight.slice());
-    const w = mat();
-    w8.convertTo(w, cv.CV_32F, 1 / 255);
-    // opencv.js has no sumElems; mean × area is the sum.
-    const sum = (m: CvMat) => cv.mean(m)[0] * n;
-    const total = sum(w);
-    if (total < 1) return { mean: 1, changed: 0 };
-    const weighted = prod(map, w);
+    const map = mat();
+    cv.divide(prod(num1, num2), prod(den1, den2), map);
     const low = mat();
     cv.threshold(map, low, 0.9, 1, cv.THRESH_BINARY_INV);
-    const lowW = prod(low, w);
-    return { mean: sum(weighted) / total, changed: sum(lowW) / total };
+    if (!weight8) return { mean: cv.mean(map)[0], changed: cv.mean(low)[0] };
+    const w = float(weight8, 1 / 255);
+    // opencv.js has no sumElems; mean × area is the sum.
+    const area = a8.rows * a8.cols;
+    const sum = (m: CvMat) => cv.mean(m)[0] * area;
+    const total = sum(w);
+    if (total < 1) return { mean: 1, changed: 0 };
+    return { mean: sum(prod(map, w)) / total, changed: sum(prod(low, w)) / total };
   } finally {
     for (const m of own) m.delete();
   }
