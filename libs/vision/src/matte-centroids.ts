@@ -1,4 +1,5 @@
 import { readFrames, type MediaTools } from '@shotmatrix/media';
+import { workSize } from './analyse-shot';
 import { loadOpenCv } from './opencv';
 
 /** Long side the matte is read at: a centroid needs no detail. */
@@ -17,8 +18,7 @@ export async function matteCentroids(
   signal?: AbortSignal,
 ): Promise<Array<[number, number] | null>> {
   const cv = await loadOpenCv();
-  const s = Math.min(1, CENTROID_LONG_SIDE / Math.max(frame.width, frame.height));
-  const size = { width: Math.max(2, Math.round(frame.width * s)), height: Math.max(2, Math.round(frame.height * s)) };
+  const size = workSize(frame.width, frame.height, CENTROID_LONG_SIDE);
   const m = new cv.Mat(size.height, size.width, cv.CV_8UC1);
   const out: Array<[number, number] | null> = [];
   try {

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ctcGreedyDecode, parseDictionary, type OcrDictionary } from './ocr-text';
+import { firstLine, MODEL_FETCH_HINT, startOnnxWorker, type OnnxOutput, type OnnxProviderChoice } from './onnx-worker';
 import { loadOpenCv, type Cv } from './opencv';
 
 /**
@@ -9,7 +8,7 @@ import { loadOpenCv, type Cv } from './opencv';
  * PaddleOCR's own pre- and post-processing, done on opencv.js Mats.
  */
 
-export type OcrProviderChoice = 'auto' | 'cpu' | 'cuda';
+export type OcrProviderChoice = OnnxProviderChoice;
 
 export interface OcrOptions {
   detModelPath: string;
@@ -68,8 +67,6 @@ export class OcrModelError extends Error {
   }
 }
 
-const FETCH_HINT = 'run `npm start` (it fetches and checks the model weights) or ensureModels() from tools/stack/models.mjs';
-
 /** PaddleOCR's detector settings (tools/infer/utility.py defaults for PP-OCRv4). */
 export const OCR_DET = {
   /** The longer side is scaled down to this; both sides are then rounded to multiples of 32. */
@@ -90,69 +87,9 @@ export const OCR_DET = {
 /** The recogniser's fixed input height; widths are padded to at least 320 as PaddleOCR does (4:1 per 48 px of height is its training shape). */
 export const OCR_REC = { height: 48, minWidth: 320 } as const;
 
-const DET_IO = { input: 'x', output: 'sigmoid_0.tmp_0' };
-const REC_IO = { input: 'x', output: 'softmax_11.tmp_0' };
-
 /**
- * Runs both onnxruntime sessions on a worker thread, as isnet.ts does and for
- * the same reasons: inference never holds up the event loop, and tensors stay in
- * one JavaScript realm (onnxruntime checks `instanceof Float32Array`, which fails
- * across Jest's realms). Plain JavaScript, so it runs the same from TypeScript
- * sources, Jest and builds.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData: w } = require('node:worker_threads');
-const ort = require(w.ortPath);
-const message = (e) => String((e && e.message) || e);
-const open = (file, ep) => ort.InferenceSession.create(file, {
-  graphOptimizationLevel: 'all',
-  executionProviders: [ep],
-  ...(w.threads ? { intraOpNumThreads: w.threads } : {}),
-});
-(async () => {
-  const sessions = {};
-  let provider = 'cpu';
-  if (w.tryCuda) {
-    try { sessions.det = await open(w.det, 'cuda'); sessions.rec = await open(w.rec, 'cuda'); provider = 'cuda'; }
-    catch (e) {
-      await sessions.det?.release();
-      delete sessions.det;
-      if (w.choice === 'cuda') return parentPort.postMessage({ type: 'failed', stage: 'cuda', message: message(e) });
-    }
-  }
-  for (const m of ['det', 'rec']) {
-    if (sessions[m]) continue;
-    try { sessions[m] = await open(w[m], 'cpu'); }
-    catch (e) { return parentPort.postMessage({ type: 'failed', stage: 'load', model: m, message: message(e) }); }
-  }
-  const io = (s) => ({ inputs: s.inputNames, outputs: s.outputNames });
-  parentPort.postMessage({ type: 'ready', provider, det: io(sessions.det), rec: io(sessions.rec) });
-  parentPort.on('message', async (m) => {
-    if (m.type === 'close') { await sessions.det.release(); await sessions.rec.release(); parentPort.close(); return; }
-    try {
-      const s = sessions[m.model];
-      const out = await s.run({ [m.inputName]: new ort.Tensor('float32', m.input, m.dims) }, [m.outputName]);
-      const t = out[m.outputName];
-      const data = new Float32Array(t.data);
-      const dims = Array.from(t.dims);
-      t.dispose?.();
-      parentPort.postMessage({ id: m.id, output: data, dims }, [data.buffer]);
-    } catch (e) {
-      parentPort.postMessage({ id: m.id, error: message(e) });
-    }
-  });
-})();
-`;
-
-type SessionIo = { inputs: string[]; outputs: string[] };
-type WorkerReply =
-  | { type: 'ready'; provider: 'cuda' | 'cpu'; det: SessionIo; rec: SessionIo }
-  | { type: 'failed'; stage: 'cuda' | 'load'; model?: 'det' | 'rec'; message: string }
-  | { id: number; output?: Float32Array; dims?: number[]; error?: string };
-type Inference = { output: Float32Array; dims: number[] };
-
-/**
- * Loads the PP-OCRv4 detector and recogniser. Measured here (2 shared CPU cores,
+ * Loads the PP-OCRv4 detector and recogniser, both on one worker thread (see
+ * startOnnxWorker). Measured here (2 shared CPU cores,
  * onnxruntime's default threads): a 1080p frame with four supers reads in
  * 220–375 ms (the detector alone ~150–200 ms, then ~20–40 ms a line); one
  * 1400×150 super band in 45–110 ms; loading both models ~0.4 s.
@@ -163,88 +100,23 @@ export async function createOcr(opts: OcrOptions): Promise<Ocr> {
     ['PP-OCR recogniser model', opts.recModelPath],
     ['PP-OCR dictionary', opts.dictPath],
   ] as const) {
-    if (!existsSync(file) || !statSync(file).isFile()) throw new OcrModelError(`${what} not found at ${file}: ${FETCH_HINT}`);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new OcrModelError(`${what} not found at ${file}: ${MODEL_FETCH_HINT}`);
   }
   const dictionary = parseDictionary(readFileSync(opts.dictPath, 'utf8'));
   const minConfidence = opts.minConfidence ?? 0.5;
-  const choice = opts.provider ?? 'auto';
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      ortPath: require.resolve('onnxruntime-node'),
-      det: opts.detModelPath,
-      rec: opts.recModelPath,
-      choice,
-      // Where the package plainly ships no CUDA provider, `auto` does not try: the failed load costs little but logs an error line.
-      tryCuda: choice === 'cuda' || (choice === 'auto' && !cudaPlainlyAbsent()),
-      threads: opts.threads,
+  const session = await startOnnxWorker({
+    name: 'OCR',
+    family: 'PP-OCRv4',
+    models: {
+      det: { path: opts.detModelPath, input: 'x', output: 'sigmoid_0.tmp_0' },
+      rec: { path: opts.recModelPath, input: 'x', output: 'softmax_11.tmp_0' },
     },
+    provider: opts.provider,
+    threads: opts.threads,
+    modelError: (message, options) => new OcrModelError(message, options),
   });
-  const pending = new Map<number, { resolve: (d: Inference) => void; reject: (e: Error) => void }>();
-  let broken: Error | null = null;
-  const failAll = (e: Error) => {
-    broken ??= e;
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
-  };
-  let onReady: (r: WorkerReply) => void = () => undefined;
-  const ready = new Promise<WorkerReply>((resolve, reject) => {
-    onReady = resolve;
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the OCR worker exited (code ${code}) before it was ready`)));
-  });
-  worker.on('message', (r: WorkerReply) => {
-    if ('type' in r) return onReady(r);
-    const p = pending.get(r.id);
-    if (!p) return;
-    pending.delete(r.id);
-    if (pending.size === 0) worker.unref();
-    if (r.error !== undefined || !r.output || !r.dims) p.reject(new Error(`OCR inference failed: ${r.error}`));
-    else p.resolve({ output: r.output, dims: r.dims });
-  });
-  worker.on('error', (e) => failAll(e));
-  worker.on('exit', (code) => failAll(new Error(`the OCR worker exited (code ${code})`)));
-
-  let hello: WorkerReply;
-  try {
-    hello = await ready;
-  } catch (e) {
-    await worker.terminate();
-    throw new OcrModelError(`OCR could not start (${firstLine(e)})`, { cause: e });
-  }
-  if (!('type' in hello) || hello.type !== 'ready') {
-    await worker.terminate();
-    const failure = hello as { stage: string; model?: 'det' | 'rec'; message: string };
-    if (failure.stage === 'cuda') throw new OcrModelError(`OCR: the CUDA execution provider is unavailable (${firstLine(failure.message)})`);
-    const file = failure.model === 'rec' ? opts.recModelPath : opts.detModelPath;
-    throw new OcrModelError(`OCR model at ${file} could not be loaded (${firstLine(failure.message)}); it may be truncated or corrupt: ${FETCH_HINT}`);
-  }
-  for (const [io, want, file] of [
-    [hello.det, DET_IO, opts.detModelPath],
-    [hello.rec, REC_IO, opts.recModelPath],
-  ] as const) {
-    if (!io.inputs.includes(want.input) || !io.outputs.includes(want.output)) {
-      await worker.terminate();
-      const names = `inputs ${io.inputs.join(',')}, outputs ${io.outputs.join(',')}`;
-      throw new OcrModelError(`${file} is not the PP-OCRv4 model this code expects (${names}): ${FETCH_HINT}`);
-    }
-  }
-  // Idle, the worker does not keep the process alive; a request in flight does.
-  worker.unref();
-
+  const infer: Infer = session.run;
   const cv = await loadOpenCv();
-  let nextId = 0;
-  let closed = false;
-  const infer = (model: 'det' | 'rec', input: Float32Array, dims: number[]) =>
-    new Promise<Inference>((resolve, reject) => {
-      if (broken) return reject(broken);
-      if (closed) return reject(new Error('the OCR reader is closed'));
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.ref();
-      const io = model === 'det' ? DET_IO : REC_IO;
-      worker.postMessage({ id, model, input, dims, inputName: io.input, outputName: io.output }, [input.buffer as ArrayBuffer]);
-    });
 
   // Checked once on a blank line: a dictionary that does not match the model would shift every character.
   let classes: number;
@@ -252,13 +124,13 @@ export async function createOcr(opts: OcrOptions): Promise<Ocr> {
     const probe = new Float32Array(3 * OCR_REC.height * OCR_REC.minWidth);
     classes = (await infer('rec', probe, [1, 3, OCR_REC.height, OCR_REC.minWidth])).dims[2];
   } catch (e) {
-    await worker.terminate();
-    throw new OcrModelError(`the recogniser at ${opts.recModelPath} does not run (${firstLine(e)}): ${FETCH_HINT}`, { cause: e });
+    await session.terminate();
+    throw new OcrModelError(`the recogniser at ${opts.recModelPath} does not run (${firstLine(e)}): ${MODEL_FETCH_HINT}`, { cause: e });
   }
   if (classes !== dictionary.labels.length) {
-    await worker.terminate();
+    await session.terminate();
     throw new OcrModelError(
-      `the recogniser at ${opts.recModelPath} has ${classes} classes but ${opts.dictPath} gives ${dictionary.labels.length} (blank + ${dictionary.labels.length - 2} lines + space): they do not belong together; ${FETCH_HINT}`,
+      `the recogniser at ${opts.recModelPath} has ${classes} classes but ${opts.dictPath} gives ${dictionary.labels.length} (blank + ${dictionary.labels.length - 2} lines + space): they do not belong together; ${MODEL_FETCH_HINT}`,
     );
   }
 
@@ -292,7 +164,7 @@ export async function createOcr(opts: OcrOptions): Promise<Ocr> {
   };
 
   return {
-    provider: hello.provider,
+    provider: session.provider,
     dictionary,
     read: (rgb, width, height) => withBgr(rgb, width, height, (bgr) => readBgr(bgr, 0, 0)),
     readRegion: (rgb, width, height, region) =>
@@ -310,23 +182,13 @@ export async function createOcr(opts: OcrOptions): Promise<Ocr> {
           crop.delete();
         }
       }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.ref();
-      worker.postMessage({ type: 'close' });
-      // A worker stuck in native code is not waited for.
-      const timer = setTimeout(() => void worker.terminate(), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    close: () => session.close(),
   };
 }
 
 type Mat = InstanceType<Cv['Mat']>;
 type Quad = [number, number][];
-type Infer = (model: 'det' | 'rec', input: Float32Array, dims: number[]) => Promise<Inference>;
+type Infer = (model: 'det' | 'rec', input: Float32Array, dims: number[]) => Promise<OnnxOutput>;
 
 /** Sizes the detector sees: the longer side limited to 960, both sides rounded to multiples of 32 (the DB backbone downsamples by 32). */
 export function detSize(width: number, height: number, limitSide: number = OCR_DET.limitSide): { width: number; height: number } {
@@ -529,18 +391,4 @@ function perimeter(q: Quad): number {
   let s = 0;
   for (let i = 0; i < q.length; i++) s += dist(q[i], q[(i + 1) % q.length]);
   return s;
-}
-
-/** True when onnxruntime-node's native folder is where we expect it and holds no CUDA provider library. */
-function cudaPlainlyAbsent(): boolean {
-  try {
-    const dir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
-    return !readdirSync(dir).some((f) => f.includes('providers_cuda'));
-  } catch {
-    return false;
-  }
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
 }

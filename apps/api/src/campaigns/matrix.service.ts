@@ -98,29 +98,24 @@ export class MatrixService {
         }
       }
     }
-    const plateIds = [...new Set(matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : [])))];
+    // Backgrounds and packshots both name this campaign's plates: one query finds them all.
+    const backgroundPlates = [...new Set(matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : [])))];
+    const plateIds = [...new Set([...backgroundPlates, ...packshotCells.keys()])];
     const plates = new Map<string, PlateEntity>();
-    if (plateIds.length) {
-      const found = campaignId ? await this.db.getRepository(PlateEntity).findBy({ id: In(plateIds), campaignId }) : [];
-      for (const p of found) plates.set(p.id, p);
-      const missing = matrix.backgrounds.find((b) => b.plateId && !plates.has(b.plateId));
-      if (missing) {
-        throw new DomainError('MATRIX_UNKNOWN_PLATE', `background "${missing.code}" uses plate ${missing.plateId}, which was not uploaded to this campaign`);
-      }
+    if (plateIds.length && campaignId) {
+      for (const p of await this.db.getRepository(PlateEntity).findBy({ id: In(plateIds), campaignId })) plates.set(p.id, p);
     }
-    if (packshotCells.size) {
-      const ids = [...packshotCells.keys()];
-      const found = campaignId ? await this.db.getRepository(PlateEntity).findBy({ id: In(ids), campaignId }) : [];
-      const byId = new Map(found.map((p) => [p.id, p]));
-      for (const [id, cellKey] of packshotCells) {
-        const plate = byId.get(id);
-        if (!plate) {
-          throw new DomainError('MATRIX_UNKNOWN_PACKSHOT', `cell ${cellKey}: params.packshot: ${id} is not an image uploaded to this campaign (upload it as a plate first)`);
-        }
-        if (plate.kind !== 'image') {
-          throw new DomainError('MATRIX_BAD_SETTING', `cell ${cellKey}: params.packshot: "${plate.filename}" is a video; a packshot is a still image (a PNG with alpha)`);
-        }
-        plates.set(id, plate);
+    const missing = matrix.backgrounds.find((b) => b.plateId && !plates.has(b.plateId));
+    if (missing) {
+      throw new DomainError('MATRIX_UNKNOWN_PLATE', `background "${missing.code}" uses plate ${missing.plateId}, which was not uploaded to this campaign`);
+    }
+    for (const [id, cellKey] of packshotCells) {
+      const plate = plates.get(id);
+      if (!plate) {
+        throw new DomainError('MATRIX_UNKNOWN_PACKSHOT', `cell ${cellKey}: params.packshot: ${id} is not an image uploaded to this campaign (upload it as a plate first)`);
+      }
+      if (plate.kind !== 'image') {
+        throw new DomainError('MATRIX_BAD_SETTING', `cell ${cellKey}: params.packshot: "${plate.filename}" is a video; a packshot is a still image (a PNG with alpha)`);
       }
     }
     const lutNames = [...new Set(matrix.markets.flatMap((m) => (m.lut ? [m.lut] : [])))];

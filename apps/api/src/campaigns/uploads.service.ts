@@ -163,46 +163,34 @@ export class UploadsService implements OnModuleDestroy {
         if (e instanceof DomainError && e.code === 'NOT_AN_IMAGE') return null;
         throw e;
       });
-      if (image) {
-        const ext = ({ mjpeg: '.jpg', png: '.png', webp: '.webp' } as Record<string, string>)[image.codec] ?? '.img';
-        const key = `plates/${file.sha256}${ext}`;
-        await this.store.putFile(key, file.path);
-        const saved = await this.db.getRepository(PlateEntity).save({
-          campaignId,
-          filename: file.filename,
-          storageKey: key,
-          sha256: file.sha256,
-          width: image.width,
-          height: image.height,
-          kind: 'image',
-          fpsFraction: null,
-          frameCount: null,
-        });
-        return toPlateView(saved);
-      }
       // Not a still: a video plate, held to the same limits and hostile-input checks as a master.
-      const video = await probeVideo(this.tools, file.path, {
-        displayName: file.filename,
-        limits: { ...DEFAULT_INGEST_LIMITS, ...this.config.ingest, maxBytes: this.config.uploadMaxBytes },
-      }).catch((e: unknown) => {
-        if (e instanceof DomainError && e.kind === 'unsupported-media') {
-          throw new DomainError('NOT_A_PLATE', `${file.filename} is neither a JPEG, PNG or WebP image nor a video plate: ${e.message}`, 'unsupported-media');
-        }
-        throw e;
-      });
-      const ext = path.extname(file.filename).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.mp4';
+      const video = image
+        ? null
+        : await probeVideo(this.tools, file.path, {
+            displayName: file.filename,
+            limits: { ...DEFAULT_INGEST_LIMITS, ...this.config.ingest, maxBytes: this.config.uploadMaxBytes },
+          }).catch((e: unknown) => {
+            if (e instanceof DomainError && e.kind === 'unsupported-media') {
+              throw new DomainError('NOT_A_PLATE', `${file.filename} is neither a JPEG, PNG or WebP image nor a video plate: ${e.message}`, 'unsupported-media');
+            }
+            throw e;
+          });
+      const ext = image
+        ? (({ mjpeg: '.jpg', png: '.png', webp: '.webp' } as Record<string, string>)[image.codec] ?? '.img')
+        : path.extname(file.filename).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.mp4';
       const key = `plates/${file.sha256}${ext}`;
       await this.store.putFile(key, file.path, ext === '.mp4' ? VIDEO_CONTENT_TYPE : undefined);
+      const { width, height } = (image ?? video)!;
       const saved = await this.db.getRepository(PlateEntity).save({
         campaignId,
         filename: file.filename,
         storageKey: key,
         sha256: file.sha256,
-        width: video.width,
-        height: video.height,
-        kind: 'video',
-        fpsFraction: video.fpsFraction,
-        frameCount: video.frameCount,
+        width,
+        height,
+        kind: image ? 'image' : 'video',
+        fpsFraction: video?.fpsFraction ?? null,
+        frameCount: video?.frameCount ?? null,
       });
       return toPlateView(saved);
     });

@@ -1,5 +1,4 @@
-import type { Quad } from '@shotmatrix/contracts';
-import type { CompositeSettings } from '@shotmatrix/domain';
+import type { CompositeSettings, PlaneSeeds, SuperRole } from '@shotmatrix/domain';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export type RenderStatus = 'waiting' | 'queued' | 'rendering' | 'done' | 'failed';
@@ -19,11 +18,11 @@ export interface RenderParams {
   motionAdherence: number;
   structureAdherence: number;
   /** The plane the label is warped onto, with the seeds (quads on keyframes) it was keyed by. */
-  labelPlane?: { plane: string; seedsHash: string; seeds: Array<{ frame: number; quad: Quad }> } | null;
+  labelPlane?: PlaneSeeds | null;
   /** The packshot image's object (a plate upload), shown instead of the label template; keyed by its content. */
   packshotKey?: string | null;
   /** Timed overlays (supers, legal lines, end cards) with their marks resolved to master frames. */
-  overlays?: Array<{ template: string; role: 'super' | 'legal' | 'endcard'; from: number; to: number }>;
+  overlays?: Array<{ template: string; role: SuperRole; from: number; to: number }>;
   /** Absent on renders planned before the compositor (they render with the defaults). */
   settings?: CompositeSettings;
 }
