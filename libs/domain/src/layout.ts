@@ -1,3 +1,5 @@
+import type { SuperRole } from './composite-settings';
+
 /** Even sizes: H.264 with 4:2:0 chroma needs them. */
 export const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 
@@ -40,7 +42,8 @@ export function layoutVariant(master: { width: number; height: number }, labelAs
   };
 }
 
-export type OverlayRole = 'super' | 'legal' | 'endcard';
+/** Where an overlay goes follows its role (see composite-settings' SUPER_ROLES). */
+export type OverlayRole = SuperRole;
 
 /**
  * Where a timed overlay goes in the title-safe area of an output frame: a

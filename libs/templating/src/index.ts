@@ -1,4 +1,4 @@
-export { type LabelTemplate, type LayoutName, type TemplateField, type TemplateLayout } from './label-template';
+export { templateHash, type LabelTemplate, type LayoutName, type TemplateField, type TemplateLayout } from './label-template';
 export { TemplateRegistry } from './template-registry';
 export { orientationOf, selectLayout } from './select-layout';
 export {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 export interface TemplateField {
   name: string;
   required: boolean;
@@ -133,4 +134,15 @@ export function declaredSvgSize(source: string): { width: number; height: number
   const w = root && /\swidth="(\d+(?:\.\d+)?)"/.exec(root)?.[1];
   const h = root && /\sheight="(\d+(?:\.\d+)?)"/.exec(root)?.[1];
   return w && h ? { width: Number(w), height: Number(h) } : undefined;
+}
+
+/**
+ * The content hash of everything a template draws with: its base source and
+ * every layout (size and source), so a changed portrait card re-keys the
+ * 9:16 cells that use it. Render keys take this, never the name alone.
+ */
+export function templateHash(t: Pick<LabelTemplate, 'source' | 'layouts'>): string {
+  const h = createHash('sha256').update(t.source);
+  for (const [layout, l] of Object.entries(t.layouts ?? {}).sort(([a], [b]) => a.localeCompare(b))) h.update(`\u0000${layout}\u0000${l.width}x${l.height}\u0000${l.source}`);
+  return h.digest('hex');
 }

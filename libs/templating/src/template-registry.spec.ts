@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DomainError } from '@shotmatrix/domain';
 import { TemplateRegistry } from './template-registry';
+import { templateHash } from './label-template';
 import { TEMPLATES_DIR } from './test-templates';
 
 describe('TemplateRegistry', () => {
@@ -128,5 +129,15 @@ describe('TemplateRegistry', () => {
         portrait: { width: 60, height: 100, source: svg(60, 100) },
       });
     });
+  });
+});
+
+describe('templateHash', () => {
+  it('changes when any layout changes, not only the base source', () => {
+    const base = { source: '<svg/>', layouts: { landscape: { width: 10, height: 5, source: '<svg/>' }, portrait: { width: 5, height: 10, source: '<svg a="1"/>' } } };
+    const portraitEdited = { ...base, layouts: { ...base.layouts, portrait: { ...base.layouts.portrait, source: '<svg a="2"/>' } } };
+    expect(templateHash(base)).toMatch(/^[0-9a-f]{64}$/);
+    expect(templateHash(base)).toBe(templateHash({ ...base }));
+    expect(templateHash(portraitEdited)).not.toBe(templateHash(base));
   });
 });

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ExpansionSummary } from '@shotmatrix/contracts';
 import { ANALYSER_VERSION, canonicalJson, compositeSettings, DomainError, planeSeeds, renderKey, type MatrixCell } from '@shotmatrix/domain';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { AnalysisEntity, ensureAnalysis, insertOutbox, MasterShotEntity, type RenderParams } from '@shotmatrix/persistence';
+import { templateHash } from '@shotmatrix/templating';
 import { OUTBOX_RELAY } from '../common/tokens';
 import { MatrixService } from './matrix.service';
 
@@ -54,14 +54,7 @@ export class ExpansionService {
       }
       return found;
     };
-    // A template's every layout decides pixels (the portrait card in 9:16 cells): all of them are hashed.
-    const templateHash = new Map(
-      [...templates].map(([name, t]) => {
-        const h = createHash('sha256').update(t.source);
-        for (const [layout, l] of Object.entries(t.layouts ?? {}).sort(([a], [b]) => a.localeCompare(b))) h.update(`\u0000${layout}\u0000${l.width}x${l.height}\u0000${l.source}`);
-        return [name, h.digest('hex')];
-      }),
-    );
+    const templateHashes = new Map([...templates].map(([name, t]) => [name, templateHash(t)]));
     const planned: PlannedCell[] = cells.map((cell) => {
       const r = cell.render;
       const plate = r.plateId ? plates.get(r.plateId)! : null;
@@ -83,11 +76,11 @@ export class ExpansionService {
         if (to < from) throw new DomainError('MATRIX_BAD_SETTING', `cell ${cell.key}: params.supers[${i}] ends (frame ${to}) before it starts (frame ${from})`);
         return { template: sup.template, role: sup.role, from, to };
       });
-      const overlayAssets = Object.fromEntries(overlays.map((o) => [`template:${o.template}`, templateHash.get(o.template)!]));
+      const overlayAssets = Object.fromEntries(overlays.map((o) => [`template:${o.template}`, templateHashes.get(o.template)!]));
       const key = renderKey({
         masterSha256: master.sha256,
         analysisVersion: ANALYSER_VERSION,
-        templateSha256: templateHash.get(r.template)!,
+        templateSha256: templateHashes.get(r.template)!,
         // The plane's quads decide where the label lands: a re-drawn quad is a new render.
         assets: {
           plate: plate?.sha256 ?? null,
