@@ -95,8 +95,9 @@ async function main(): Promise<void> {
     const templates = new TemplateRegistry(path.join(ROOT, 'templates'));
     const copy = { headline: 'Sommer-Frische', price: '1,99 €', legal: 'Nur solange der Vorrat reicht.', tagline: 'Gemacht für den Sommer' };
 
-    // The label plane: a quad drawn on the first frame, tracked like a producer's (once per master, timed apart).
-    const seed: Quad = [[260, 160], [700, 160], [700, 400], [260, 400]];
+    // The label plane: a quad drawn on the first frame on the front leaf (textured, part of the subject, so the
+    // occlusion key runs its full test), tracked like a producer's (once per master and plane, timed apart).
+    const seed: Quad = [[520, 650], [1060, 650], [1060, 880], [520, 880]];
     const workSize = planeWorkSize(frame.width, frame.height);
     const [track, trackMs] = await timed(() =>
       trackPlane(cv, tools, master, { ...probe, workWidth: workSize.width, workHeight: workSize.height }, 'front', [{ frame: 0, quad: seed }]),
