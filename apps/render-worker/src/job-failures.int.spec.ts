@@ -47,24 +47,7 @@ describe('worker: an analyze processor that cannot even load (real sandboxed chi
   });
 
   it('fails the analysis and the renders waiting for it after the last attempt, with the reason', async () => {
-    const campaign = await db.getRepository(CampaignEntity).save({ name: 'broken analyzer' });
-    const master = await db.getRepository(MasterShotEntity).save({
-      campaignId: campaign.id,
-      filename: 'm.mp4',
-      storageKey: 'masters/m.mp4',
-      thumbnailKey: null,
-      sha256: 'broken',
-      sizeBytes: 1,
-      width: 640,
-      height: 360,
-      fpsFraction: '25/1',
-      fps: 25,
-      frameCount: 25,
-      durationS: 1,
-      hasAudio: false,
-      codec: 'h264',
-      isCurrent: true,
-    });
+    const master = await saveMaster(db, 'broken analyzer', 'broken');
     const analysis = await db.getRepository(AnalysisEntity).save({ masterSha256: 'broken', analyserVersion: ANALYSER_VERSION, status: 'queued' });
     const key = 'e'.repeat(64);
     await db.getRepository(RenderEntity).insert({ renderKey: key, status: 'waiting', analysisId: analysis.id, masterShotId: master.id, params: {} as never });
@@ -115,24 +98,7 @@ describe('worker: sandboxed render children that crash or are cancelled (real ch
   });
 
   async function renderRow(key: string) {
-    const campaign = await db.getRepository(CampaignEntity).save({ name: `render ${key.slice(0, 4)}` });
-    const master = await db.getRepository(MasterShotEntity).save({
-      campaignId: campaign.id,
-      filename: 'm.mp4',
-      storageKey: 'masters/m.mp4',
-      thumbnailKey: null,
-      sha256: key,
-      sizeBytes: 1,
-      width: 640,
-      height: 360,
-      fpsFraction: '25/1',
-      fps: 25,
-      frameCount: 25,
-      durationS: 1,
-      hasAudio: false,
-      codec: 'h264',
-      isCurrent: true,
-    });
+    const master = await saveMaster(db, `render ${key.slice(0, 4)}`, key);
     await db.getRepository(RenderEntity).insert({ renderKey: key, status: 'rendering', analysisId: null, masterShotId: master.id, params: {} as never });
   }
 
@@ -209,4 +175,26 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A campaign with a 1 s, 25-frame master row (no file behind it: these jobs never read it). */
+async function saveMaster(db: DataSource, campaignName: string, sha256: string): Promise<MasterShotEntity> {
+  const campaign = await db.getRepository(CampaignEntity).save({ name: campaignName });
+  return db.getRepository(MasterShotEntity).save({
+    campaignId: campaign.id,
+    filename: 'm.mp4',
+    storageKey: 'masters/m.mp4',
+    thumbnailKey: null,
+    sha256,
+    sizeBytes: 1,
+    width: 640,
+    height: 360,
+    fpsFraction: '25/1',
+    fps: 25,
+    frameCount: 25,
+    durationS: 1,
+    hasAudio: false,
+    codec: 'h264',
+    isCurrent: true,
+  });
 }

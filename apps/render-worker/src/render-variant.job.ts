@@ -418,7 +418,6 @@ async function loadPackshot(tools: MediaTools, file: string, work: string, signa
   };
 }
 
-/** The plane's look at its seed, rectified to the label's size (vision's planeReference), as a PNG for the compositor. */
 /** The plane's look at its seed (vision's planeSeedLook), its occlusion reference written as a PNG for the compositor. */
 async function seedLook(
   tools: MediaTools,
