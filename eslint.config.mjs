@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import shotmatrix from './tools/lint-rules/index.cjs';
 
 /**
  * One lint config for the monorepo. Module boundaries are enforced by tags:
@@ -86,5 +87,11 @@ export default [
   {
     files: ['**/*.spec.ts', 'e2e/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // Every endpoint says who may call it: @Access(permission), @Public() or @SignedMedia().
+    files: ['apps/api/src/**/*.controller.ts'],
+    plugins: { shotmatrix },
+    rules: { 'shotmatrix/guarded-routes': 'error' },
   },
 ];

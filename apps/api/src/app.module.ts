@@ -1,10 +1,11 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { mediaSigner } from '@shotmatrix/auth';
 import type { AppConfig } from '@shotmatrix/config';
 import { OutboxRelay, RenderReconciler } from '@shotmatrix/dispatch';
 import { dataSourceOptions } from '@shotmatrix/persistence';
@@ -19,7 +20,19 @@ import { UploadsService } from './campaigns/uploads.service';
 import { VariantsController } from './campaigns/variants.controller';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
-import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY, QUEUES, REDIS, TEMPLATES } from './common/tokens';
+import { AccountsController } from './auth/accounts.controller';
+import { AccountsService } from './auth/accounts.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { requestContextMiddleware } from './auth/request-context';
+import { SessionsService } from './auth/sessions.service';
+import { AuditController } from './audit/audit.controller';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsService } from './notifications/notifications.service';
+import { ReviewsController } from './reviews/reviews.controller';
+import { ReviewsService } from './reviews/reviews.service';
+import { AuditService } from './audit/audit.service';
+import { APP_CONFIG, MEDIA_SIGNER, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY, QUEUES, REDIS, TEMPLATES } from './common/tokens';
 import { CampaignEventsController } from './events/campaign-events.controller';
 import { CampaignEventsService } from './events/campaign-events.service';
 import { HealthController } from './health/health.controller';
@@ -60,18 +73,42 @@ class DispatchLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 }
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestContextMiddleware).forRoutes('*');
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
+    const mediaUrlSecret = config.auth.mediaUrlSecret;
+    if (!mediaUrlSecret) throw new Error('MEDIA_URL_SECRET is required by the API (it signs media URLs): set it to 32 or more random characters');
     const staticDashboard = existsSync(config.dashboardDir)
       ? [ServeStaticModule.forRoot({ rootPath: config.dashboardDir, exclude: ['/api/{*rest}'] })]
       : [];
     return {
       module: AppModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, 'shotmatrix-api')), ...staticDashboard],
-      controllers: [CampaignsController, MastersController, VariantsController, CampaignEventsController, MediaController, HealthController],
+      controllers: [
+        AuthController,
+        AccountsController,
+        AuditController,
+        ReviewsController,
+        NotificationsController,
+        CampaignsController,
+        MastersController,
+        VariantsController,
+        CampaignEventsController,
+        MediaController,
+        HealthController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: MEDIA_SIGNER,
+          // Expiry rounded to a tenth of the lifetime: URLs stay stable (cacheable) for a while.
+          useValue: mediaSigner({ secret: mediaUrlSecret, ttlS: config.auth.mediaUrlTtlS, windowS: Math.max(60, Math.round(config.auth.mediaUrlTtlS / 10)) }),
+        },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl, 'queue') },
         {
@@ -102,6 +139,11 @@ export class AppModule {
         UploadsService,
         CampaignEventsService,
         MastersService,
+        AuditService,
+        SessionsService,
+        AccountsService,
+        ReviewsService,
+        NotificationsService,
       ],
     };
   }

@@ -20,6 +20,11 @@ describe('loadConfig', () => {
     [{ ...base, INGEST_S3_BUCKET: 'Ingest_Bucket' }, 'INGEST_S3_BUCKET is not a valid bucket name (got "Ingest_Bucket")'],
     [{ ...base, INGEST_S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'INGEST_S3_BUCKET is required when INGEST_S3_ENDPOINT is set (or use STORAGE=s3)'],
     [{ ...base, INGEST_S3_BUCKET: 'ingest', INGEST_S3_ACCESS_KEY_ID: 'k' }, 'INGEST_S3_SECRET_ACCESS_KEY is required when INGEST_S3_ACCESS_KEY_ID is set'],
+    [{ ...base, AUTH_ADMIN_EMAIL: 'a@b.co' }, 'AUTH_ADMIN_PASSWORD is required when AUTH_ADMIN_EMAIL is set'],
+    [{ ...base, AUTH_ADMIN_EMAIL: 'admin', AUTH_ADMIN_PASSWORD: 'long enough pw' }, 'AUTH_ADMIN_EMAIL must be an e-mail address (got "admin")'],
+    // Secrets are never echoed into the message.
+    [{ ...base, AUTH_ADMIN_EMAIL: 'a@b.co', AUTH_ADMIN_PASSWORD: 'short' }, 'AUTH_ADMIN_PASSWORD must be at least 10 characters'],
+    [{ ...base, MEDIA_URL_SECRET: 'tiny' }, 'MEDIA_URL_SECRET must be at least 32 characters'],
   ])('names the bad value: %j', (env, problem) => {
     try {
       loadConfig(env);

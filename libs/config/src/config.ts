@@ -77,8 +77,23 @@ const envSchema = z
       .transform((v) => (v === 'auto' ? ('auto' as const) : Number(v)))
       .refine((v) => v === 'auto' || (v >= 1 && v <= 120), 'must be between 1 and 120 frames')
       .default('auto'),
+    // The first admin, created at boot when no account exists yet (both or neither).
+    AUTH_ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
+    AUTH_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+    // Signs media URLs (HMAC); the API refuses to start without it.
+    MEDIA_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    MEDIA_URL_TTL_S: intString(60, 7 * 24 * 3600).default(3600),
+    SESSION_TTL_H: intString(1, 24 * 90).default(12),
+    // Behind TLS in production; plain http on loopback here.
+    COOKIE_SECURE: boolString.default(false),
+    // Lets webhooks reach loopback and private addresses (tests, on-prem receivers); off by default.
+    WEBHOOK_ALLOW_PRIVATE: boolString.default(false),
   })
   .superRefine((env, ctx) => {
+    if (!env.AUTH_ADMIN_EMAIL !== !env.AUTH_ADMIN_PASSWORD) {
+      const missing = env.AUTH_ADMIN_EMAIL ? 'AUTH_ADMIN_PASSWORD' : 'AUTH_ADMIN_EMAIL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: `is required when ${env.AUTH_ADMIN_EMAIL ? 'AUTH_ADMIN_EMAIL' : 'AUTH_ADMIN_PASSWORD'} is set` });
+    }
     if (env.STORAGE === 's3') {
       for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE=s3' });
@@ -146,7 +161,20 @@ export interface AppConfig {
   analysis: { modelDir: string; provider: 'auto' | 'cpu' | 'cuda'; matteStride: number | 'auto' };
   /** The outbox relay and reconciler; tests switch the relay off to play a crash between commit and enqueue. */
   dispatch: { relay: boolean; reconcileIntervalMs: number; reconcileStaleMs: number };
+  auth: {
+    /** The first admin, created at boot when there is no account at all. */
+    bootstrapAdmin: { email: string; password: string } | null;
+    /** Null outside the API (workers serve no media). */
+    mediaUrlSecret: string | null;
+    mediaUrlTtlS: number;
+    sessionTtlMs: number;
+    cookieSecure: boolean;
+  };
+  webhooks: { allowPrivateAddresses: boolean };
 }
+
+/** Never echoed back in an error message (it would land in logs). */
+const SECRET_SETTINGS = new Set(['AUTH_ADMIN_PASSWORD', 'MEDIA_URL_SECRET', 'S3_SECRET_ACCESS_KEY', 'INGEST_S3_SECRET_ACCESS_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -165,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? 'environment');
-        const got = typeof env[key] === 'string' ? ` (got "${env[key]}")` : '';
+        const got = typeof env[key] === 'string' && !SECRET_SETTINGS.has(key) ? ` (got "${env[key]}")` : '';
         const message = i.code === 'invalid_type' && env[key] === undefined ? 'is required' : i.message;
         return `${key} ${message}${got}`;
       }),
@@ -201,6 +229,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS },
     analysis: { modelDir: abs(e.MODEL_DIR), provider: e.ONNX_PROVIDER, matteStride: e.MATTE_STRIDE },
     dispatch: { relay: e.OUTBOX_RELAY, reconcileIntervalMs: e.RECONCILE_INTERVAL_MS, reconcileStaleMs: e.RECONCILE_STALE_MS },
+    auth: {
+      bootstrapAdmin: e.AUTH_ADMIN_EMAIL && e.AUTH_ADMIN_PASSWORD ? { email: e.AUTH_ADMIN_EMAIL, password: e.AUTH_ADMIN_PASSWORD } : null,
+      mediaUrlSecret: e.MEDIA_URL_SECRET ?? null,
+      mediaUrlTtlS: e.MEDIA_URL_TTL_S,
+      sessionTtlMs: e.SESSION_TTL_H * 3600_000,
+      cookieSecure: e.COOKIE_SECURE,
+    },
+    webhooks: { allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE },
   };
 }
 

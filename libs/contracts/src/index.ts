@@ -4,3 +4,4 @@ export * from './views';
 export * from './queues';
 export * from './keyframes';
 export * from './qc';
+export * from './auth';

@@ -26,3 +26,9 @@ export const ANALYSIS_EVENTS_CHANNEL = 'analysis-events';
 export interface AnalysisChangedMessage {
   masterSha256: string;
 }
+
+/** Redis pub/sub channel on which API processes announce review changes (decisions) to each other's event streams. */
+export const VARIANT_EVENTS_CHANNEL = 'variant-events';
+export interface VariantsChangedMessage {
+  variantIds: string[];
+}

@@ -82,7 +82,10 @@ export interface LutView {
 }
 
 export interface ApprovalView {
+  /** Send it back as `basedOn` with the next decision: a decision based on an older one gets a 409. */
+  id: string;
   decision: 'approved' | 'rejected';
+  comment: string | null;
   /** True when the variant's render key changed after the decision: it needs a new look. */
   stale: boolean;
   by: string | null;
@@ -170,4 +173,63 @@ export interface ApiErrorBody {
   message: string;
   /** Every problem found, when validation found several (the message is the first). */
   problems?: string[];
+}
+
+export interface CommentView {
+  id: string;
+  variantId: string;
+  parentId: string | null;
+  /** The render (version) it was made on, and that version's number for this variant (1 = first). */
+  renderKey: string;
+  version: number | null;
+  frame: number;
+  /** Normalised 0..1 rectangle, when the reviewer drew one. */
+  region: { x: number; y: number; w: number; h: number } | null;
+  body: string;
+  author: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+
+export interface CommentThreadView extends CommentView {
+  replies: CommentView[];
+}
+
+/** One render a variant has had; a re-render with changed settings is a new version. */
+export interface VariantVersionView {
+  version: number;
+  renderKey: string;
+  createdAt: string;
+  current: boolean;
+  status: VariantStatus;
+  outputUrl: string | null;
+  thumbnailUrl: string | null;
+  qc: QcReport | null;
+  /** Decisions taken on this version, newest first. */
+  decisions: Array<{ id: string; decision: 'approved' | 'rejected'; by: string | null; at: string; comment: string | null }>;
+}
+
+export interface NotificationView {
+  id: string;
+  type: string;
+  campaignId: string | null;
+  variantId: string | null;
+  message: string;
+  createdAt: string;
+  read: boolean;
+}
+
+/** What webhooks can subscribe to. */
+export const WEBHOOK_EVENTS = ['variant.rendered', 'variant.failed', 'variant.approved', 'variant.rejected', 'comment.created'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  createdAt: string;
+  disabled: boolean;
+  /** Only in the response that created it. */
+  secret?: string;
 }

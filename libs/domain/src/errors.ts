@@ -3,7 +3,15 @@
  * tests match on it); `kind` decides the HTTP status in one place, the API's
  * exception filter.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'too-large' | 'unsupported-media' | 'precondition-required';
+export type DomainErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  | 'unsupported-media'
+  | 'precondition-required';
 
 export class DomainError extends Error {
   constructor(

@@ -7,3 +7,4 @@ export * from './homography';
 export * from './composite-settings';
 export * from './cube-lut';
 export * from './reframe';
+export * from './review';

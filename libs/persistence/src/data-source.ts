@@ -14,6 +14,9 @@ import { AnalysisStagesKeyframes1764200000000 } from './migrations/1764200000000
 import { PlaneTrackEntity } from './entities/plane-track.entity';
 import { LutEntity } from './entities/lut.entity';
 import { RenderOutputsQcLuts1764300000000 } from './migrations/1764300000000-render-outputs-qc-luts';
+import { AccountsAuditReviews1764400000000 } from './migrations/1764400000000-accounts-audit-reviews';
+import { AccountEntity, AuthTokenEntity, InvitationEntity } from './entities/account.entity';
+import { AuditLogEntity, CommentEntity, NotificationEntity, WebhookDeliveryEntity, WebhookEntity } from './entities/review.entity';
 
 export const ENTITIES = [
   CampaignEntity,
@@ -27,6 +30,14 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   PlaneTrackEntity,
   LutEntity,
+  AccountEntity,
+  AuthTokenEntity,
+  InvitationEntity,
+  AuditLogEntity,
+  CommentEntity,
+  NotificationEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];
 /** Listed explicitly (not globbed) so bundlers and swc-node agree on what runs. */
 export const MIGRATIONS = [
@@ -34,6 +45,7 @@ export const MIGRATIONS = [
   MatrixV1RendersOutbox1764100000000,
   AnalysisStagesKeyframes1764200000000,
   RenderOutputsQcLuts1764300000000,
+  AccountsAuditReviews1764400000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, appName = 'shotmatrix'): DataSourceOptions {

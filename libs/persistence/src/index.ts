@@ -1,3 +1,4 @@
+export * from './entities/account.entity';
 export * from './entities/analysis.entity';
 export * from './entities/approval.entity';
 export * from './entities/campaign.entity';
@@ -8,6 +9,8 @@ export * from './entities/outbox.entity';
 export * from './entities/plate.entity';
 export * from './entities/plane-track.entity';
 export * from './entities/render.entity';
+export * from './entities/review.entity';
+export * from './entities/roles';
 export * from './entities/variant.entity';
 export * from './data-source';
 export * from './outbox';

@@ -28,7 +28,7 @@ describe('migrations (real Postgres)', () => {
     await v0.runMigrations();
     await seedV0(v0);
     await v0.destroy();
-    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000', 'AnalysisStagesKeyframes1764200000000', 'RenderOutputsQcLuts1764300000000']);
+    expect(await runMigrations(url.toString())).toEqual(['MatrixV1RendersOutbox1764100000000', 'AnalysisStagesKeyframes1764200000000', 'RenderOutputsQcLuts1764300000000', 'AccountsAuditReviews1764400000000']);
     db = await new DataSource(dataSourceOptions(url.toString())).initialize();
   });
 
@@ -59,6 +59,21 @@ describe('migrations (real Postgres)', () => {
     await plane('h2');
     await expect(plane('h1')).rejects.toThrow(/duplicate key/);
     await expect(db.query(`UPDATE plane_track SET status = 'lost' WHERE seeds_hash = 'h1'`)).rejects.toThrow(/check constraint/);
+  });
+
+  it('keeps the audit log append-only: updates, deletes and truncation are refused by the database', async () => {
+    await db.query(`INSERT INTO audit_log (actor_email, action, entity, entity_id, before, after) VALUES ('a@x', 'variant.approve', 'variant', 'v1', null, '{"d": 1}')`);
+    await expect(db.query(`UPDATE audit_log SET actor_email = 'b@x'`)).rejects.toThrow(/append-only \(UPDATE refused\)/);
+    await expect(db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only \(DELETE refused\)/);
+    await expect(db.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
+    expect(await db.query(`SELECT actor_email FROM audit_log`)).toEqual([{ actor_email: 'a@x' }]);
+  });
+
+  it('keeps e-mail addresses unique whatever their case', async () => {
+    const add = (email: string) => db.query(`INSERT INTO account (email, name, password_hash, role) VALUES ($1, 'n', 'h', 'viewer')`, [email]);
+    await add('Anna@Example.com');
+    await expect(add('anna@example.COM')).rejects.toThrow(/account_email/);
+    await expect(db.query(`INSERT INTO account (email, name, password_hash, role) VALUES ('r@x', 'n', 'h', 'root')`)).rejects.toThrow(/check constraint/);
   });
 
   it('allows one current master per campaign and keeps superseded ones', async () => {
@@ -99,9 +114,15 @@ describe('migrations (real Postgres)', () => {
     ).rejects.toThrow(/check constraint/);
   });
 
-  it('reverts the outputs/QC/LUT and analysis-stages migrations, but refuses to revert the matrix migration rather than lose data', async () => {
+  it('reverts the accounts (only when empty), outputs/QC/LUT and analysis-stages migrations, but refuses to revert the matrix migration rather than lose data', async () => {
     const tables = async () =>
       ((await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) as Array<{ tablename: string }>).map((t) => t.tablename);
+    await expect(db.undoLastMigration()).rejects.toThrow(/cannot be reverted: 1 audit entries, 0 comments and 1 accounts would be lost/);
+    expect(await tables()).toContain('audit_log');
+    // As an operator would after exporting them: the audit trigger has to be switched off by hand first.
+    await db.query(`ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log; DELETE FROM account`);
+    await db.undoLastMigration();
+    expect(await tables()).not.toContain('audit_log');
     expect(await tables()).toContain('lut');
     await db.undoLastMigration();
     expect(await tables()).not.toContain('lut');

@@ -11,6 +11,29 @@ export const REPO_ROOT = path.resolve(__dirname, '../../..');
 /** Real footage shared beside the repository (never copied into it). */
 export const SHARED_MEDIA = path.resolve(REPO_ROOT, '../shared/media');
 
+/** The first admin every test API creates at boot (see AUTH_ADMIN_*). */
+export const TEST_ADMIN = { email: 'admin@shotmatrix.test', password: 'test-admin-password' } as const;
+
+/**
+ * Signs in at `<origin>/api/auth/login` and returns a fetch that sends the
+ * session cookie with every request (the API refuses anonymous calls).
+ */
+export async function signedInFetch(apiBase: string, who: { email: string; password: string } = TEST_ADMIN): Promise<typeof fetch> {
+  const origin = new URL(apiBase).origin;
+  const res = await fetch(`${origin}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: who.email, password: who.password }),
+  });
+  if (res.status !== 200) throw new Error(`signing in as ${who.email} failed: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  return (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('cookie', cookie);
+    return fetch(input, { ...init, headers });
+  };
+}
+
 export interface TestEnv {
   config: AppConfig;
   databaseName: string;
@@ -52,6 +75,9 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
       TEMPLATES_DIR: path.join(REPO_ROOT, 'templates'),
       DASHBOARD_DIR: path.join(scratch, 'no-dashboard'),
       RENDER_ATTEMPTS: '3',
+      AUTH_ADMIN_EMAIL: TEST_ADMIN.email,
+      AUTH_ADMIN_PASSWORD: TEST_ADMIN.password,
+      MEDIA_URL_SECRET: randomBytes(24).toString('hex'),
     },
     REPO_ROOT,
   );

@@ -20,6 +20,8 @@ import { CampaignsService } from './campaigns.service';
 import { ExpansionService } from './expansion.service';
 import { MatrixService } from './matrix.service';
 import { UploadsService } from './uploads.service';
+import { Access } from '../auth/access.decorator';
+import { AuditService } from '../audit/audit.service';
 
 const ifMatch = { name: 'If-Match', required: true, description: 'The campaign version the edit is based on, e.g. "3"' };
 const idempotencyKey = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key get the first response' };
@@ -50,23 +52,30 @@ export class CampaignsController {
     private readonly matrix: MatrixService,
     private readonly expansion: ExpansionService,
     private readonly uploads: UploadsService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
+  @Access('campaign:read')
   @ApiOperation({ summary: 'List campaigns with their render progress' })
   list(): Promise<CampaignSummaryView[]> {
     return this.campaigns.list();
   }
 
   @Post()
+  @Access('campaign:write')
   @ApiOperation({ summary: 'Create a campaign' })
   @ApiHeader(idempotencyKey)
   @ApiBody({ schema: z.toJSONSchema(createCampaignSchema) as object })
   async create(@Body() body: unknown): Promise<CampaignView> {
-    return this.campaigns.view(await this.campaigns.create(parseBody(createCampaignSchema, body).name));
+    const name = parseBody(createCampaignSchema, body).name;
+    const id = await this.campaigns.create(name);
+    await this.audit.record({ action: 'campaign.create', entity: 'campaign', entityId: id, campaignId: id, after: { name } });
+    return this.campaigns.view(id);
   }
 
   @Post('import')
+  @Access('campaign:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a campaign from a campaign file (YAML or JSON); with dryRun=true only validate it' })
   @ApiHeader(idempotencyKey)
@@ -76,10 +85,13 @@ export class CampaignsController {
     const file = this.parseFile(req);
     const checked = await this.matrix.check(null, file);
     if (dryRun === 'true' || dryRun === '1') return { ok: true, cells: checked.cells.length };
-    return this.campaigns.view(await this.campaigns.create(file.name, toMatrix(file)));
+    const id = await this.campaigns.create(file.name, toMatrix(file));
+    await this.audit.record({ action: 'campaign.import', entity: 'campaign', entityId: id, campaignId: id, after: { name: file.name, matrix: toMatrix(file) } });
+    return this.campaigns.view(id);
   }
 
   @Get(':id/file')
+  @Access('campaign:read')
   @ApiOperation({ summary: 'Export the campaign as a file (YAML or JSON)' })
   @ApiQuery({ name: 'format', required: false, enum: ['yaml', 'json'] })
   async exportFile(@Param('id') id: string, @Query('format') format: string | undefined, @Res() res: Response): Promise<void> {
@@ -96,6 +108,7 @@ export class CampaignsController {
   }
 
   @Put(':id/file')
+  @Access('campaign:write')
   @ApiOperation({ summary: 'Replace the campaign name and matrix from a campaign file' })
   @ApiHeader(ifMatch)
   @ApiConsumes('application/yaml', 'application/json')
@@ -108,6 +121,7 @@ export class CampaignsController {
   }
 
   @Post(':id/copy-deck')
+  @Access('campaign:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Update market copy from a CSV copy deck (a "market" column plus one column per copy field)' })
   @ApiHeader(ifMatch)
@@ -125,12 +139,14 @@ export class CampaignsController {
   }
 
   @Get(':id')
+  @Access('campaign:read')
   @ApiOperation({ summary: 'A campaign with its master shot, plates, matrix and variants' })
   get(@Param('id') id: string): Promise<CampaignView> {
     return this.campaigns.view(id);
   }
 
   @Post(':id/master')
+  @Access('campaign:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Upload the master shot (streamed multipart, field "file")' })
   @ApiConsumes('multipart/form-data')
@@ -138,10 +154,13 @@ export class CampaignsController {
   async uploadMaster(@Param('id') id: string, @Req() req: Request): Promise<CampaignView> {
     await this.campaigns.require(id);
     await this.uploads.uploadMaster(id, req);
-    return this.campaigns.view(id);
+    const view = await this.campaigns.view(id);
+    await this.recordMaster(id, view, 'master.upload');
+    return view;
   }
 
   @Post(':id/master/from-s3')
+  @Access('campaign:write')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Take the master shot from an object in the ingest S3 bucket (INGEST_S3_BUCKET), checked exactly like an upload',
@@ -152,30 +171,40 @@ export class CampaignsController {
     const input = parseBody(masterFromS3Schema, body);
     await this.campaigns.require(id);
     await this.uploads.ingestMasterFromS3(id, input);
-    return this.campaigns.view(id);
+    const view = await this.campaigns.view(id);
+    await this.recordMaster(id, view, 'master.from-s3', input);
+    return view;
   }
 
   @Post(':id/plates')
+  @Access('campaign:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Upload a background plate image (JPEG, PNG or WebP; multipart field "file")' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(fileBody)
   async uploadPlate(@Param('id') id: string, @Req() req: Request): Promise<PlateView> {
     await this.campaigns.require(id);
-    return this.uploads.uploadPlate(id, req);
+    const plate = await this.uploads.uploadPlate(id, req);
+    const { url: _url, ...after } = plate;
+    await this.audit.record({ action: 'plate.upload', entity: 'plate', entityId: plate.id, campaignId: id, after });
+    return plate;
   }
 
   @Post(':id/luts')
+  @Access('campaign:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Upload a market grade: a 3D LUT (.cube) under ?name=, the name markets use in "lut" (multipart field "file")' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(fileBody)
   async uploadLut(@Param('id') id: string, @Query('name') name: string | undefined, @Req() req: Request): Promise<LutView> {
     await this.campaigns.require(id);
-    return this.uploads.uploadLut(id, name ?? '', req);
+    const lut = await this.uploads.uploadLut(id, name ?? '', req);
+    await this.audit.record({ action: 'lut.upload', entity: 'lut', entityId: lut.id, campaignId: id, after: lut });
+    return lut;
   }
 
   @Put(':id/matrix')
+  @Access('campaign:write')
   @ApiOperation({ summary: 'Define the matrix: markets × labels × backgrounds × aspects × your own dimensions' })
   @ApiHeader(ifMatch)
   @ApiBody({ schema: z.toJSONSchema(matrixSchema, { io: 'input' }) as object })
@@ -187,13 +216,21 @@ export class CampaignsController {
   }
 
   @Post(':id/expand')
+  @Access('campaign:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create one variant per matrix cell and queue the renders that are new or changed' })
   @ApiHeader(idempotencyKey)
   async expand(@Param('id') id: string): Promise<ExpandResponse> {
     await this.campaigns.require(id);
     const expansion = await this.expansion.expand(id);
+    await this.audit.record({ action: 'campaign.expand', entity: 'campaign', entityId: id, campaignId: id, after: expansion });
     return { ...(await this.campaigns.view(id)), expansion };
+  }
+
+  private recordMaster(campaignId: string, view: CampaignView, action: string, source?: unknown): Promise<void> {
+    const m = view.master;
+    const after = m && { id: m.id, filename: m.filename, width: m.width, height: m.height, fps: m.fps, frameCount: m.frameCount, source };
+    return this.audit.record({ action, entity: 'master_shot', entityId: m?.id ?? null, campaignId, after });
   }
 
   private parseFile(req: Request): CampaignFile {

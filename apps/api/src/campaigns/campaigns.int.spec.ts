@@ -6,8 +6,9 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CampaignView, MatrixInput } from '@shotmatrix/contracts';
+import { mediaSigner } from '@shotmatrix/auth';
 import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createTestEnv, SHARED_MEDIA, waitFor, type TestEnv } from '@shotmatrix/testing';
+import { createTestEnv, SHARED_MEDIA, signedInFetch, waitFor, type TestEnv } from '@shotmatrix/testing';
 import { createApiApp } from '../bootstrap';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/product_bottles_table_intel.mp4');
@@ -17,6 +18,8 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
   let env: TestEnv;
   let app: NestExpressApplication;
   let base: string;
+  /** The API refuses anonymous calls: every request in this file goes out signed in as the test admin. */
+  let fetch!: typeof globalThis.fetch;
   let db: DataSource;
 
   beforeAll(async () => {
@@ -24,6 +27,7 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    fetch = await signedInFetch(base);
     db = await new DataSource(dataSourceOptions(env.config.databaseUrl)).initialize();
   });
 
@@ -349,7 +353,18 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     expect(res.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes).toEqual((await readFile(CLIP)).subarray(0, 100));
-    expect((await fetch(`${base}/media/masters/nope.mp4`)).status).toBe(404);
-    expect((await fetch(`${base}/media/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
+    // Only signed URLs are served, whoever asks: a session alone is not enough, nor a signature for another key.
+    const unsigned = await fetch(url.split('?')[0]);
+    expect(unsigned.status).toBe(403);
+    expect(await unsigned.json()).toMatchObject({ code: 'MEDIA_URL_INVALID', message: 'this media link is not signed; reload the page to get a fresh one' });
+    const query = url.split('?')[1];
+    expect((await globalThis.fetch(`${base}/media/masters/other.mp4?${query}`)).status).toBe(403);
+    // The anonymous browser of a <video> element gets the bytes with the signed URL alone.
+    expect((await globalThis.fetch(url)).status).toBe(200);
+    const signer = mediaSigner({ secret: env.config.auth.mediaUrlSecret!, ttlS: 60, windowS: 60 });
+    expect((await fetch(`${base.replace(/\/api$/, '')}${signer.url('masters/nope.mp4')}`)).status).toBe(404);
+    // A signed traversal is still refused by the key check (encoded, so the client does not resolve the dots itself).
+    const traversal = signer.url('../../etc/passwd').split('?')[1];
+    expect((await fetch(`${base}/media/..%2F..%2Fetc%2Fpasswd?${traversal}`)).status).toBe(400);
   });
 });

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { MediaSigner } from '@shotmatrix/auth';
 import { DataSource } from 'typeorm';
 import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix/contracts';
 import { notFound } from '@shotmatrix/domain';
 import { CampaignEntity, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { MastersService } from '../masters/masters.service';
+import { MEDIA_SIGNER } from '../common/tokens';
 import { countStatuses, toLutView, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
 
 @Injectable()
@@ -11,7 +13,11 @@ export class CampaignsService {
   constructor(
     private readonly db: DataSource,
     private readonly masters: MastersService,
+    @Inject(MEDIA_SIGNER) private readonly signer: MediaSigner,
   ) {}
+
+  /** Signs stored keys into short-lived media URLs. */
+  readonly mediaUrl = (key: string) => this.signer.url(key);
 
   async create(name: string, matrix: MatrixInput | null = null): Promise<string> {
     const saved = await this.db.getRepository(CampaignEntity).save({ name, matrix });
@@ -61,10 +67,10 @@ export class CampaignsService {
       hasMaster: !!master,
       counts: countStatuses(rows.map((v) => ({ status: v.status, n: 1 }))),
       master: master ? await this.masters.view(master) : null,
-      plates: plates.map(toPlateView),
+      plates: plates.map(toPlateView(this.mediaUrl)),
       luts: luts.map(toLutView),
       matrix,
-      variants: rows.map(toVariantView),
+      variants: rows.map(toVariantView(this.mediaUrl)),
     };
   }
 

@@ -192,6 +192,11 @@ export class ExpansionService {
         );
       }
       if (removed.length) await tx.query(`DELETE FROM variant WHERE id = ANY($1::uuid[])`, [removed]);
+      // A new or changed key is a new version of the cell; going back to an earlier key finds its old version.
+      await tx.query(
+        `INSERT INTO variant_version (variant_id, render_key) SELECT id, render_key FROM variant WHERE campaign_id = $1 ON CONFLICT DO NOTHING`,
+        [campaignId],
+      );
 
       const touchedKeys = new Set([...created, ...changed].map((p) => p.key));
       return {

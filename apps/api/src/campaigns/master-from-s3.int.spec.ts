@@ -10,7 +10,7 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { AppConfig, IngestS3Config } from '@shotmatrix/config';
 import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createTestEnv, SHARED_MEDIA, waitFor, type TestEnv } from '@shotmatrix/testing';
+import { createTestEnv, SHARED_MEDIA, signedInFetch, waitFor, type TestEnv } from '@shotmatrix/testing';
 import { createApiApp } from '../bootstrap';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/product_bottles_table_intel.mp4');
@@ -58,6 +58,8 @@ describe('master from an S3 key (real Postgres, Redis, ffprobe and an S3-protoco
   let db: DataSource;
   const apps: NestExpressApplication[] = [];
   let base: string;
+  /** The API refuses anonymous calls: every request in this file goes out signed in as the test admin. */
+  let fetch!: typeof globalThis.fetch;
 
   const startApp = async (config: AppConfig): Promise<string> => {
     const app = await createApiApp(config, { logger: false });
@@ -81,6 +83,7 @@ describe('master from an S3 key (real Postgres, Redis, ffprobe and an S3-protoco
       producer.destroy();
     }
     base = await startApp({ ...env.config, ingestS3: bucket.config });
+    fetch = await signedInFetch(base);
     db = await new DataSource(dataSourceOptions(env.config.databaseUrl)).initialize();
   });
 

@@ -8,7 +8,7 @@ import { loadConfig, type AppConfig } from '@shotmatrix/config';
 import { RenderReconciler } from '@shotmatrix/dispatch';
 import { createQueues } from '@shotmatrix/queue';
 import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createTestEnv, REPO_ROOT, SHARED_MEDIA, waitFor, type TestEnv } from '@shotmatrix/testing';
+import { createTestEnv, REPO_ROOT, SHARED_MEDIA, signedInFetch, TEST_ADMIN, waitFor, type TestEnv } from '@shotmatrix/testing';
 import { createApiApp } from '../bootstrap';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/macro_flower_mdn.mp4');
@@ -42,6 +42,8 @@ describe('matrix lifecycle (real Postgres and Redis)', () => {
   let db: DataSource;
   let connection: IORedis;
   const apps: NestExpressApplication[] = [];
+  /** The API refuses anonymous calls: every request in this file goes out signed in as the test admin. */
+  let fetch!: typeof globalThis.fetch;
 
   const start = async (over: Partial<Record<string, string>> = {}) => {
     const s = env.config.storage as { dir: string };
@@ -55,6 +57,9 @@ describe('matrix lifecycle (real Postgres and Redis)', () => {
         TEMPLATES_DIR: env.config.templatesDir,
         DASHBOARD_DIR: env.config.dashboardDir,
         RECONCILE_INTERVAL_MS: '3600000',
+        AUTH_ADMIN_EMAIL: TEST_ADMIN.email,
+        AUTH_ADMIN_PASSWORD: TEST_ADMIN.password,
+        MEDIA_URL_SECRET: env.config.auth.mediaUrlSecret!,
         ...over,
       },
       REPO_ROOT,
@@ -63,6 +68,8 @@ describe('matrix lifecycle (real Postgres and Redis)', () => {
     await app.listen(0, '127.0.0.1');
     apps.push(app);
     const base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    // One session for the file: every app instance shares the database, so it is good at each of them.
+    fetch ??= await signedInFetch(base);
     const call = async (method: string, url: string, body?: string | object, headers: Record<string, string> = {}) => {
       const res = await fetch(`${base}${url}`, {
         method,

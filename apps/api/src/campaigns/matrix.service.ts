@@ -4,6 +4,7 @@ import { matrixSchema, type MatrixInput } from '@shotmatrix/contracts';
 import { compositeSettings, DomainError, expandMatrix, type MatrixCell } from '@shotmatrix/domain';
 import { CampaignEntity, LutEntity, PlateEntity } from '@shotmatrix/persistence';
 import { checkFields, TemplateRegistry, type LabelTemplate } from '@shotmatrix/templating';
+import { AuditService } from '../audit/audit.service';
 import { TEMPLATES } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
 import { claimVersion } from './campaign-version';
@@ -22,6 +23,7 @@ export class MatrixService {
   constructor(
     private readonly db: DataSource,
     @Inject(TEMPLATES) private readonly templates: TemplateRegistry,
+    private readonly audit: AuditService,
   ) {}
 
   /** Validates, then replaces the matrix if `version` is still current: a bad or stale edit changes nothing. */
@@ -36,12 +38,17 @@ export class MatrixService {
 
   /** Writes an already checked matrix inside the caller's transaction. */
   async write(tx: EntityManager, campaignId: string, matrix: MatrixInput, name?: string): Promise<void> {
+    const [before]: Array<{ name: string; matrix: unknown }> = await tx.query(`SELECT name, matrix FROM campaign WHERE id = $1`, [campaignId]);
     // Raw SQL: TypeORM's deep-partial typing trips over the matrix's index signatures.
     await tx.query(`UPDATE campaign SET matrix = $2, name = coalesce($3, name), updated_at = now() WHERE id = $1`, [
       campaignId,
       JSON.stringify(matrix),
       name ?? null,
     ]);
+    await this.audit.record(
+      { action: 'matrix.save', entity: 'campaign', entityId: campaignId, campaignId, before, after: { name: name ?? before?.name, matrix } },
+      tx,
+    );
   }
 
   async load(campaignId: string): Promise<MatrixInput | null> {

@@ -1,3 +1,4 @@
+import type { MediaSigner } from '@shotmatrix/auth';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { buildStillArgs, DEFAULT_INGEST_LIMITS, probeImage, probeVideo, runFfmpe
 import { ensureAnalysis, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { S3Source, type ObjectStore } from '@shotmatrix/storage';
 import type { OutboxRelay } from '@shotmatrix/dispatch';
-import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY } from '../common/tokens';
+import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY, MEDIA_SIGNER } from '../common/tokens';
 import { sanitiseFilename, spoolUpload, type SpooledUpload } from '../common/multipart-upload';
 import { toLutView, toPlateView } from './views';
 
@@ -33,6 +34,7 @@ export class UploadsService implements OnModuleDestroy {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(MEDIA_TOOLS) private readonly tools: MediaTools,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(MEDIA_SIGNER) private readonly signer: MediaSigner,
   ) {
     this.source = config.ingestS3 ? new S3Source(config.ingestS3) : null;
   }
@@ -192,7 +194,7 @@ export class UploadsService implements OnModuleDestroy {
         fpsFraction: video?.fpsFraction ?? null,
         frameCount: video?.frameCount ?? null,
       });
-      return toPlateView(saved);
+      return toPlateView((key) => this.signer.url(key))(saved);
     });
   }
 

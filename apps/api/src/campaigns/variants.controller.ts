@@ -4,6 +4,7 @@ import type { VariantView } from '@shotmatrix/contracts';
 import { notFound } from '@shotmatrix/domain';
 import { CampaignsService, isUuid } from './campaigns.service';
 import { toVariantView } from './views';
+import { Access } from '../auth/access.decorator';
 
 @ApiTags('variants')
 @Controller('variants')
@@ -11,10 +12,11 @@ export class VariantsController {
   constructor(private readonly campaigns: CampaignsService) {}
 
   @Get(':id')
+  @Access('campaign:read')
   @ApiOperation({ summary: 'A variant with its render status, outputs and latest approval' })
   async get(@Param('id') id: string): Promise<VariantView> {
     const [row] = isUuid(id) ? await this.campaigns.variantRows('v.id = $1', [id]) : [];
     if (!row) throw notFound('variant', id);
-    return toVariantView(row);
+    return toVariantView(this.campaigns.mediaUrl)(row);
   }
 }

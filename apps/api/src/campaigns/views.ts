@@ -1,8 +1,8 @@
 import type { AnalysisView, LutView, QcReport, MasterShotView, PlaneTrackView, PlateView, StatusCounts, VariantStatus, VariantView } from '@shotmatrix/contracts';
 import type { AnalysisEntity, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 
-/** Media is served by the API under /api/media/<key>. */
-export const mediaUrl = (key: string) => `/api/media/${key}`;
+/** A signed, short-lived URL for a stored object (see @shotmatrix/auth's mediaSigner). */
+export type MediaUrl = (key: string) => string;
 
 /** A variant joined with its render and its latest approval (see VARIANT_ROWS_SQL). */
 export interface VariantRow {
@@ -20,6 +20,8 @@ export interface VariantRow {
   outputs: Record<string, string> | null;
   qc: (Omit<QcReport, 'heatmapUrl'> & { heatmapKey?: string | null }) | null;
   updated_at: Date;
+  approval_id: string | null;
+  approval_comment: string | null;
   decision: 'approved' | 'rejected' | null;
   decided_by: string | null;
   decided_at: Date | null;
@@ -29,23 +31,30 @@ export interface VariantRow {
 export const VARIANT_ROWS_SQL = `
   SELECT v.id, v.campaign_id, v.cell_key, v.coords, v.render_key,
          r.status, r.error, r.output_key, r.thumbnail_key, r.frame_count, r.duration_s, r.outputs, r.qc,
-         greatest(v.updated_at, r.updated_at) AS updated_at,
-         a.decision, a.decided_by, a.decided_at, a.render_key AS approved_key
+         greatest(v.updated_at, r.updated_at, a.decided_at) AS updated_at,
+         a.id AS approval_id, a.comment AS approval_comment, a.decision, a.decided_by, a.decided_at, a.render_key AS approved_key
   FROM variant v
   JOIN render r ON r.render_key = v.render_key
   LEFT JOIN LATERAL (
-    SELECT decision, decided_by, decided_at, render_key FROM approval WHERE variant_id = v.id ORDER BY decided_at DESC LIMIT 1
+    SELECT id, comment, decision, decided_by, decided_at, render_key FROM approval WHERE variant_id = v.id ORDER BY decided_at DESC LIMIT 1
   ) a ON true`;
 
 /** Waiting on the master's analysis is, to a producer, still queued. */
 const statusOf = (s: string): VariantStatus => (s === 'waiting' ? 'queued' : (s as VariantStatus));
 
-function toQcReport(q: NonNullable<VariantRow['qc']>): QcReport {
+function toQcReport(q: NonNullable<VariantRow['qc']>, mediaUrl: MediaUrl): QcReport {
   const { heatmapKey, ...rest } = q;
   return { ...rest, heatmapUrl: heatmapKey ? mediaUrl(heatmapKey) : null };
 }
 
-export function toVariantView(v: VariantRow): VariantView {
+/** Curried so that `rows.map(toVariantView(url))` reads naturally. */
+export const toVariantView =
+  (mediaUrl: MediaUrl) =>
+  (v: VariantRow): VariantView => {
+    return variantView(v, mediaUrl);
+  };
+
+function variantView(v: VariantRow, mediaUrl: MediaUrl): VariantView {
   return {
     id: v.id,
     campaignId: v.campaign_id,
@@ -62,15 +71,15 @@ export function toVariantView(v: VariantRow): VariantView {
     frameCount: v.frame_count,
     durationS: v.duration_s,
     outputs: v.status === 'done' && v.outputs ? Object.fromEntries(Object.entries(v.outputs).map(([k, key]) => [k, mediaUrl(key)])) : {},
-    qc: v.status === 'done' && v.qc ? toQcReport(v.qc) : null,
+    qc: v.status === 'done' && v.qc ? toQcReport(v.qc, mediaUrl) : null,
     approval: v.decision
-      ? { decision: v.decision, stale: v.approved_key !== v.render_key, by: v.decided_by, at: new Date(v.decided_at!).toISOString() }
+      ? { id: v.approval_id!, comment: v.approval_comment, decision: v.decision, stale: v.approved_key !== v.render_key, by: v.decided_by, at: new Date(v.decided_at!).toISOString() }
       : null,
     updatedAt: new Date(v.updated_at).toISOString(),
   };
 }
 
-export function toAnalysisView(a: AnalysisEntity, planes: PlaneTrackView[] = []): AnalysisView {
+export function toAnalysisView(mediaUrl: MediaUrl, a: AnalysisEntity, planes: PlaneTrackView[] = []): AnalysisView {
   const r = a.result ?? {};
   const done = a.status === 'done';
   const key = (k: string) => (done && typeof r[k] === 'string' ? mediaUrl(r[k] as string) : null);
@@ -99,7 +108,7 @@ export function toAnalysisView(a: AnalysisEntity, planes: PlaneTrackView[] = [])
   };
 }
 
-export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | null = null, planes: PlaneTrackView[] = []): MasterShotView {
+export function toMasterView(mediaUrl: MediaUrl, m: MasterShotEntity, analysis: AnalysisEntity | null = null, planes: PlaneTrackView[] = []): MasterShotView {
   return {
     id: m.id,
     filename: m.filename,
@@ -111,11 +120,17 @@ export function toMasterView(m: MasterShotEntity, analysis: AnalysisEntity | nul
     hasAudio: m.hasAudio,
     url: mediaUrl(m.storageKey),
     thumbnailUrl: m.thumbnailKey ? mediaUrl(m.thumbnailKey) : null,
-    analysis: analysis ? toAnalysisView(analysis, planes) : null,
+    analysis: analysis ? toAnalysisView(mediaUrl, analysis, planes) : null,
   };
 }
 
-export function toPlateView(p: PlateEntity): PlateView {
+export const toPlateView =
+  (mediaUrl: MediaUrl) =>
+  (p: PlateEntity): PlateView => {
+    return plateView(p, mediaUrl);
+  };
+
+function plateView(p: PlateEntity, mediaUrl: MediaUrl): PlateView {
   return { id: p.id, filename: p.filename, width: p.width, height: p.height, kind: p.kind, url: mediaUrl(p.storageKey) };
 }
 

@@ -6,3 +6,4 @@ export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const REDIS = Symbol('REDIS');
 export const TEMPLATES = Symbol('TEMPLATES');
 export const MEDIA_TOOLS = Symbol('MEDIA_TOOLS');
+export const MEDIA_SIGNER = Symbol('MEDIA_SIGNER');

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Observable, from, map, mergeMap } from 'rxjs';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { CampaignEventsService } from './campaign-events.service';
+import { Access } from '../auth/access.decorator';
 
 @ApiTags('campaigns')
 @Controller('campaigns')
@@ -13,6 +14,7 @@ export class CampaignEventsController {
   ) {}
 
   @Sse(':id/events')
+  @Access('campaign:read')
   @ApiOperation({ summary: 'Server-sent events: a snapshot of the variants, then each change as it happens' })
   stream(@Param('id') id: string): Observable<MessageEvent> {
     return from(this.campaigns.require(id)).pipe(

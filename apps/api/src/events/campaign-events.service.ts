@@ -5,7 +5,9 @@ import type { AppConfig } from '@shotmatrix/config';
 import {
   ANALYSIS_EVENTS_CHANNEL,
   RENDER_EVENTS_CHANNEL,
+  VARIANT_EVENTS_CHANNEL,
   type AnalysisChangedMessage,
+  type VariantsChangedMessage,
   type CampaignEvent,
   type MasterShotView,
   type RenderChangedMessage,
@@ -15,7 +17,8 @@ import { MastersService } from '../masters/masters.service';
 import { createRedis } from '@shotmatrix/queue';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { toVariantView, type VariantRow } from '../campaigns/views';
-import { APP_CONFIG } from '../common/tokens';
+import { APP_CONFIG, REDIS } from '../common/tokens';
+import { NotificationsService } from '../notifications/notifications.service';
 
 /**
  * Fans the workers' "render changed" messages out to the browsers watching
@@ -33,15 +36,28 @@ export class CampaignEventsService implements OnModuleInit, OnModuleDestroy {
     private readonly campaigns: CampaignsService,
     private readonly masters: MastersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly publisher: Redis,
+    private readonly notifications: NotificationsService,
   ) {}
+
+  private get variantChannel(): string {
+    return `${this.config.queuePrefix}:${VARIANT_EVENTS_CHANNEL}`;
+  }
+
+  /** Tells every API process (this one included) that these variants changed, so open boards update. */
+  async publishVariants(variantIds: string[]): Promise<void> {
+    const msg: VariantsChangedMessage = { variantIds };
+    await this.publisher.publish(this.variantChannel, JSON.stringify(msg)).catch((e) => this.log.warn(`variant event: ${(e as Error).message}`));
+  }
 
   async onModuleInit(): Promise<void> {
     this.subscriber = createRedis(this.config.redisUrl, 'pubsub');
     const renderChannel = `${this.config.queuePrefix}:${RENDER_EVENTS_CHANNEL}`;
     const analysisChannel = `${this.config.queuePrefix}:${ANALYSIS_EVENTS_CHANNEL}`;
-    await this.subscriber.subscribe(renderChannel, analysisChannel);
+    await this.subscriber.subscribe(renderChannel, analysisChannel, this.variantChannel);
     this.subscriber.on('message', (channel, raw) => {
       if (channel === analysisChannel) return this.onAnalysis(raw);
+      if (channel === this.variantChannel) return this.onVariants(raw);
       let msg: RenderChangedMessage;
       try {
         msg = JSON.parse(raw) as RenderChangedMessage;
@@ -49,12 +65,41 @@ export class CampaignEventsService implements OnModuleInit, OnModuleDestroy {
         this.log.warn(`ignored a malformed render event: ${raw.slice(0, 200)}`);
         return;
       }
-      if (!this.changes.observed) return;
       this.campaigns
         .variantRows('v.render_key = $1', [msg.renderKey])
-        .then((rows) => rows.forEach((r) => this.changes.next(r)))
+        .then(async (rows) => {
+          rows.forEach((r) => this.changes.next(r));
+          await this.notifyRender(msg.renderKey, rows);
+        })
         .catch((e) => this.log.warn(`render event ${msg.renderKey}: ${(e as Error).message}`));
     });
+  }
+
+  /** A render that finished or failed: notifications and webhooks, once per campaign that uses it. */
+  private async notifyRender(renderKey: string, rows: VariantRow[]): Promise<void> {
+    const status = rows[0]?.status;
+    if (status !== 'done' && status !== 'failed') return;
+    const byCampaign = new Map<string, VariantRow[]>();
+    for (const r of rows) byCampaign.set(r.campaign_id, [...(byCampaign.get(r.campaign_id) ?? []), r]);
+    for (const [campaignId, list] of byCampaign) {
+      const at = new Date(Math.max(...list.map((r) => new Date(r.updated_at).getTime()))).toISOString();
+      await this.notifications.renderChanged(campaignId, list.map((r) => r.id), renderKey, status, list[0].error, at);
+    }
+  }
+
+  private onVariants(raw: string): void {
+    if (!this.changes.observed) return;
+    let msg: VariantsChangedMessage;
+    try {
+      msg = JSON.parse(raw) as VariantsChangedMessage;
+    } catch {
+      this.log.warn(`ignored a malformed variant event: ${raw.slice(0, 200)}`);
+      return;
+    }
+    this.campaigns
+      .variantRows('v.id = ANY($1::uuid[])', [msg.variantIds])
+      .then((rows) => rows.forEach((r) => this.changes.next(r)))
+      .catch((e) => this.log.warn(`variant event: ${(e as Error).message}`));
   }
 
   private onAnalysis(raw: string): void {
@@ -84,11 +129,11 @@ export class CampaignEventsService implements OnModuleInit, OnModuleDestroy {
   /** A snapshot first, then every change, so a page that reconnects never misses a state. */
   stream(campaignId: string): Observable<CampaignEvent> {
     const snapshot = from(this.campaigns.variantRows('v.campaign_id = $1', [campaignId])).pipe(
-      map((rows): CampaignEvent => ({ type: 'snapshot', variants: rows.map(toVariantView) })),
+      map((rows): CampaignEvent => ({ type: 'snapshot', variants: rows.map(toVariantView(this.campaigns.mediaUrl)) })),
     );
     const updates = this.changes.pipe(
       filter((r) => r.campaign_id === campaignId),
-      map((r): CampaignEvent => ({ type: 'variant', variant: toVariantView(r) })),
+      map((r): CampaignEvent => ({ type: 'variant', variant: toVariantView(this.campaigns.mediaUrl)(r) })),
     );
     const masters = this.masterChanges.pipe(
       filter((m) => m.campaignId === campaignId),

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { REDIS } from '../common/tokens';
+import { Public } from '../auth/access.decorator';
 
 @ApiTags('ops')
 @Controller('health')
@@ -13,6 +14,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Liveness of the API and its database and queue connections' })
   async health(): Promise<{ status: 'ok'; database: 'ok'; redis: 'ok' }> {
     await this.db.query('SELECT 1');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { keyframesBodySchema, type KeyframesView, type MasterShotView } from '@shotmatrix/contracts';
 import { DomainError } from '@shotmatrix/domain';
 import { MastersService } from './masters.service';
+import { Access } from '../auth/access.decorator';
 
 @ApiTags('master shot')
 @Controller('campaigns/:id/master')
@@ -12,18 +13,21 @@ export class MastersController {
   constructor(private readonly masters: MastersService) {}
 
   @Get()
+  @Access('campaign:read')
   @ApiOperation({ summary: 'The master shot with its analysis (stage, progress, matting, camera motion, plane tracks)' })
   async view(@Param('id') id: string): Promise<MasterShotView> {
     return this.masters.view(await this.masters.current(id));
   }
 
   @Get('keyframes')
+  @Access('campaign:read')
   @ApiOperation({ summary: 'Pinned frames: lock, label-quad, mark' })
   keyframes(@Param('id') id: string): Promise<KeyframesView> {
     return this.masters.keyframes(id);
   }
 
   @Put('keyframes')
+  @Access('campaign:write')
   @ApiOperation({ summary: 'Replace the keyframes; only label planes whose quads changed are tracked again' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The keyframes version the edit is based on, e.g. "3"' })
   @ApiBody({ schema: z.toJSONSchema(keyframesBodySchema) as object })
@@ -32,6 +36,7 @@ export class MastersController {
   }
 
   @Get('frames/:n')
+  @Access('campaign:read')
   @ApiOperation({ summary: 'Exactly frame n of the master (JPEG) or of its matte (grey PNG)' })
   @ApiQuery({ name: 'layer', required: false, enum: ['frame', 'matte'] })
   @ApiQuery({ name: 'width', required: false, description: 'Scale down to at most this width' })

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import type { Keyframe, Quad } from '@shotmatrix/contracts';
 import { dataSourceOptions } from '@shotmatrix/persistence';
-import { createTestEnv, SHARED_MEDIA, type TestEnv } from '@shotmatrix/testing';
+import { createTestEnv, SHARED_MEDIA, signedInFetch, type TestEnv } from '@shotmatrix/testing';
 import { createApiApp } from '../bootstrap';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/product_bottles_table_intel.mp4');
@@ -13,6 +13,8 @@ describe('master shot API: keyframes and frames (real Postgres, Redis, ffmpeg)',
   let env: TestEnv;
   let app: NestExpressApplication;
   let base: string;
+  /** The API refuses anonymous calls: every request in this file goes out signed in as the test admin. */
+  let fetch!: typeof globalThis.fetch;
   let db: DataSource;
   let id: string;
 
@@ -21,6 +23,7 @@ describe('master shot API: keyframes and frames (real Postgres, Redis, ffmpeg)',
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/api`.replace('[::1]', '127.0.0.1');
+    fetch = await signedInFetch(base);
     db = await new DataSource(dataSourceOptions(env.config.databaseUrl)).initialize();
     id = (await json('POST', '/campaigns', { name: 'Keyframes' })).body.id;
     const form = new FormData();

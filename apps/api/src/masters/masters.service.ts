@@ -1,3 +1,4 @@
+import type { MediaSigner } from '@shotmatrix/auth';
 import { Inject, Injectable } from '@nestjs/common';
 import * as path from 'node:path';
 import { DataSource, In } from 'typeorm';
@@ -8,9 +9,10 @@ import { grabFrame, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, ensurePlaneTracks, MasterShotEntity, PlaneTrackEntity } from '@shotmatrix/persistence';
 import type { ObjectStore } from '@shotmatrix/storage';
 import { parseIfMatch } from '../campaigns/campaign-version';
-import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY } from '../common/tokens';
+import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY, MEDIA_SIGNER } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
 import { toMasterView } from '../campaigns/views';
+import { AuditService } from '../audit/audit.service';
 import type { OutboxRelay } from '@shotmatrix/dispatch';
 import { LocalCopies } from './local-copies';
 
@@ -25,6 +27,8 @@ export class MastersService {
     @Inject(OBJECT_STORE) store: ObjectStore,
     @Inject(MEDIA_TOOLS) private readonly tools: MediaTools,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(MEDIA_SIGNER) private readonly signer: MediaSigner,
+    private readonly audit: AuditService,
   ) {
     this.copies = new LocalCopies(store, path.join(config.workDir, 'api-analysis-cache'));
   }
@@ -49,7 +53,7 @@ export class MastersService {
   async view(master: MasterShotEntity, analysis?: AnalysisEntity | null): Promise<MasterShotView> {
     const a = analysis === undefined ? await this.analysisOf(master) : analysis;
     const planes = a ? await this.planeViews(a.id, master) : [];
-    return toMasterView(master, a, planes);
+    return toMasterView((key) => this.signer.url(key), master, a, planes);
   }
 
   private async planeViews(analysisId: string, master: MasterShotEntity): Promise<PlaneTrackView[]> {
@@ -62,7 +66,7 @@ export class MastersService {
         plane: s.plane,
         status: !row ? 'queued' : row.status === 'waiting' ? 'queued' : row.status,
         error: row?.error ?? null,
-        trackUrl: row?.status === 'done' && row.resultKey ? `/api/media/${row.resultKey}` : null,
+        trackUrl: row?.status === 'done' && row.resultKey ? this.signer.url(row.resultKey) : null,
       };
     });
   }
@@ -96,6 +100,10 @@ export class MastersService {
           'conflict',
         );
       }
+      await this.audit.record(
+        { action: 'keyframes.save', entity: 'master_shot', entityId: master.id, campaignId, before: master.keyframes, after: checked },
+        tx,
+      );
       const analysis = await this.analysisOf(master);
       const retracked = analysis ? await ensurePlaneTracks(tx, analysis.id, planeSeeds(checked)) : [];
       return { version: rows[0].keyframes_version, keyframes: checked, retracked };

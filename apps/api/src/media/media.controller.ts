@@ -5,6 +5,8 @@ import { DomainError } from '@shotmatrix/domain';
 import { assertValidKey, type ObjectStore } from '@shotmatrix/storage';
 import { OBJECT_STORE } from '../common/tokens';
 import { parseRange } from './range';
+import { SignedMedia } from '../auth/access.decorator';
+import { mediaKeyOf } from '../auth/auth.guard';
 
 const TYPES: Record<string, string> = { mp4: 'video/mp4', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', webm: 'video/webm', mov: 'video/quicktime' };
 
@@ -18,9 +20,10 @@ export class MediaController {
   constructor(@Inject(OBJECT_STORE) private readonly store: ObjectStore) {}
 
   @Get('*key')
+  @SignedMedia()
   @ApiOperation({ summary: 'Stream a stored object (Range requests supported)' })
   async get(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const key = decodeURIComponent(req.path.replace(/^\/api\/media\//, ''));
+    const key = mediaKeyOf(req);
     assertValidKey(key);
     const head = await this.store.head(key);
     if (!head) throw new DomainError('OBJECT_NOT_FOUND', `no media at ${key}`, 'not-found');

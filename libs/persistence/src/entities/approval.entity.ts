@@ -10,7 +10,9 @@ export class ApprovalEntity {
   @Column('uuid', { name: 'variant_id' }) variantId!: string;
   @Column('text', { name: 'render_key' }) renderKey!: string;
   @Column('text') decision!: 'approved' | 'rejected';
+  /** Who decided, as they were named then (kept when the account goes). */
   @Column('text', { name: 'decided_by', nullable: true }) decidedBy!: string | null;
+  @Column('uuid', { name: 'decided_by_id', nullable: true }) decidedById!: string | null;
   @Column('text', { nullable: true }) comment!: string | null;
   @Column('timestamptz', { name: 'decided_at', default: () => 'now()' }) decidedAt!: Date;
 }

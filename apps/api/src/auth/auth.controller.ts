@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Principal } from '@shotmatrix/auth';
+import type { AppConfig } from '@shotmatrix/config';
+import { apiTokenSchema, type InvitationView, type MeView } from '@shotmatrix/contracts';
+import { APP_CONFIG } from '../common/tokens';
+import { parseBody } from '../common/zod-body';
+import { Access, CurrentUser, Public } from './access.decorator';
+import { AccountsService, toMeView } from './accounts.service';
+import { SESSION_COOKIE, bearerToken, sessionCookie, sessionCookieOptions } from './cookies';
+import { SessionsService } from './sessions.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly accounts: AccountsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with e-mail and password; sets the session cookie' })
+  async login(@Body() body: { email?: unknown; password?: unknown } | undefined, @Res({ passthrough: true }) res: Response): Promise<MeView> {
+    const { token, principal } = await this.sessions.login(body?.email, body?.password);
+    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config.auth.cookieSecure, this.config.auth.sessionTtlMs));
+    return toMeView(principal);
+  }
+
+  @Post('logout')
+  @Access('self')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End this session' })
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const token = bearerToken(req) ?? sessionCookie(req);
+    if (token) await this.sessions.logout(token);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @Access('self')
+  @ApiOperation({ summary: 'Who is signed in, with their role, markets and permissions' })
+  me(@CurrentUser() who: Principal): MeView {
+    return toMeView(who);
+  }
+
+  @Post('tokens')
+  @Access('self')
+  @ApiOperation({ summary: 'A personal API token for scripts and the CLI (Authorization: Bearer …); shown once' })
+  async token(@CurrentUser() who: Principal, @Body() body: unknown): Promise<{ token: string; expiresAt: string }> {
+    const { label } = parseBody(apiTokenSchema, body);
+    const { token, expiresAt } = await this.sessions.createApiToken(who, label);
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Get('invitations/:token')
+  @Public()
+  @ApiOperation({ summary: 'What an invitation is for (e-mail, role, markets), before accepting it' })
+  invitation(@Param('token') token: string): Promise<InvitationView> {
+    return this.accounts.peekInvitation(token);
+  }
+
+  @Post('invitations/accept')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept an invitation: create the account with a name and password, and sign in' })
+  async accept(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<MeView> {
+    const principal = await this.accounts.acceptInvitation(body);
+    const { token } = await this.sessions.issue(principal.id, 'session', null, this.config.auth.sessionTtlMs);
+    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config.auth.cookieSecure, this.config.auth.sessionTtlMs));
+    return toMeView(principal);
+  }
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { decoyHash, newToken, tokenHash, verifyPassword, type Principal } from '@shotmatrix/auth';
+import type { AppConfig } from '@shotmatrix/config';
+import { DomainError } from '@shotmatrix/domain';
+import { APP_CONFIG } from '../common/tokens';
+import { AuditService } from '../audit/audit.service';
+
+interface PrincipalRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Principal['role'];
+  markets: string[];
+}
+
+const toPrincipal = (r: PrincipalRow): Principal => ({ id: r.id, email: r.email, name: r.name, role: r.role, markets: r.markets });
+
+/** Personal API tokens for scripts and the CLI last this long. */
+const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
+
+/** Sign-in, sign-out and turning a presented token into a person. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The account behind a session or API token, or null when it is unknown, expired or the account is disabled. */
+  async resolve(token: string): Promise<Principal | null> {
+    const rows: Array<PrincipalRow & { last_used_at: Date | null }> = await this.db.query(
+      `SELECT a.id, a.email, a.name, a.role, a.markets, t.last_used_at
+       FROM auth_token t JOIN account a ON a.id = t.account_id
+       WHERE t.token_hash = $1 AND t.expires_at > now() AND a.disabled_at IS NULL`,
+      [tokenHash(token)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    // Touch at most once a minute: a board of thumbnails would otherwise write on every request.
+    if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
+      await this.db.query(`UPDATE auth_token SET last_used_at = now() WHERE token_hash = $1`, [tokenHash(token)]);
+    }
+    return toPrincipal(row);
+  }
+
+  async login(email: unknown, password: unknown): Promise<{ token: string; principal: Principal; expiresAt: Date }> {
+    if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
+      throw new DomainError('LOGIN_INVALID', 'send {"email", "password"} as JSON');
+    }
+    const rows: Array<PrincipalRow & { password_hash: string; disabled_at: Date | null }> = await this.db.query(
+      `SELECT id, email, name, role, markets, password_hash, disabled_at FROM account WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    const row = rows[0];
+    // Unknown e-mail: still spend a verification, so timing does not tell which addresses exist.
+    const ok = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
+    if (!row || !ok || row.disabled_at) {
+      throw new DomainError('LOGIN_FAILED', 'the e-mail address or password is wrong (or the account is disabled)', 'unauthenticated');
+    }
+    const principal = toPrincipal(row);
+    const { token, expiresAt } = await this.issue(principal.id, 'session', null, this.config.auth.sessionTtlMs);
+    await this.audit.record({ action: 'session.login', entity: 'account', entityId: principal.id }, undefined, principal);
+    return { token, principal, expiresAt };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.db.query(`DELETE FROM auth_token WHERE token_hash = $1`, [tokenHash(token)]);
+  }
+
+  /** A personal token for scripts (`Authorization: Bearer …`), shown once. */
+  async createApiToken(who: Principal, label: string): Promise<{ token: string; expiresAt: Date }> {
+    const issued = await this.issue(who.id, 'api', label, API_TOKEN_TTL_MS);
+    await this.audit.record({ action: 'token.create', entity: 'account', entityId: who.id, after: { label, expiresAt: issued.expiresAt } });
+    return issued;
+  }
+
+  async issue(accountId: string, kind: 'session' | 'api', label: string | null, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
+    const token = newToken(kind);
+    const expiresAt = new Date(Date.now() + ttlMs);
+    await this.db.query(`INSERT INTO auth_token (token_hash, account_id, kind, label, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+      tokenHash(token),
+      accountId,
+      kind,
+      label,
+      expiresAt,
+    ]);
+    return { token, expiresAt };
+  }
+}

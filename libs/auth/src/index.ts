@@ -1,0 +1,5 @@
+export * from './policy';
+export * from './passwords';
+export * from './tokens';
+export * from './signed-url';
+export * from './webhook-signature';
