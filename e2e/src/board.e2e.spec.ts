@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, SHARED_MEDIA } from '@shotmatrix/testing';
 import { launchChromium } from './browser';
+import { signInContext } from './sign-in';
 import { startStack, type RunningStack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts/e2e');
@@ -19,6 +20,7 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
     stack = await startStack();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await signInContext(page.context(), stack.baseUrl);
     page.on('pageerror', (e) => stack.logs.push(`[page] ${e.message}`));
   });
 

@@ -2,8 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { CameraMotionTrack, CampaignView, MasterShotView, PlaneTrack } from '@shotmatrix/contracts';
-import { REPO_ROOT, SHARED_MEDIA } from '@shotmatrix/testing';
+import { REPO_ROOT, SHARED_MEDIA, signedInFetch } from '@shotmatrix/testing';
 import { launchChromium } from './browser';
+import { signInContext } from './sign-in';
 import { startStack, type RunningStack } from './stack';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts/e2e');
@@ -14,12 +15,16 @@ describe('master shot page: analysis, frame-accurate scrubbing, matte, camera pa
   let stack: RunningStack;
   let browser: Browser;
   let page: Page;
+  /** The API refuses anonymous calls: this file's own calls go out as the test admin. */
+  let fetch!: typeof globalThis.fetch;
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     stack = await startStack();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await signInContext(page.context(), stack.baseUrl);
+    fetch = await signedInFetch(stack.baseUrl);
     page.on('pageerror', (e) => stack.logs.push(`[page] ${e.message}`));
   });
 

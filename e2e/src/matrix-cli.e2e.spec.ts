@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { REPO_ROOT, SHARED_MEDIA, waitFor } from '@shotmatrix/testing';
+import { REPO_ROOT, SHARED_MEDIA, signedInFetch, TEST_ADMIN, waitFor } from '@shotmatrix/testing';
 import { freePort, startStack, type RunningStack } from './stack';
 
 const CLIP = path.join(SHARED_MEDIA, 'clips/product_bottles_table_intel.mp4');
@@ -28,10 +28,17 @@ interface Run {
   stderr: string;
 }
 
+/** The API token `shotmatrix login` printed; every later run carries it as $SHOTMATRIX_TOKEN. */
+let token = '';
+
 /** Runs `shotmatrix …` the way a producer's script would: a separate process, judged by exit code and output. */
-function cli(args: string[], api: string): Promise<Run> {
+function cli(args: string[], api: string, opts: { stdin?: string; token?: string } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/shotmatrix.js'), ...args, '--api', api], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/shotmatrix.js'), ...args, '--api', api], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SHOTMATRIX_TOKEN: opts.token ?? token },
+    });
+    child.stdin.end(opts.stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -53,6 +60,9 @@ describe('campaign matrices from the CLI, and an API crash between commit and en
     stack = await startStack({ worker: false, apiEnv: { OUTBOX_RELAY: 'false' } });
     pg = new Client({ connectionString: stack.env.config.databaseUrl });
     await pg.connect();
+    const login = await cli(['login', '--email', TEST_ADMIN.email, '--json'], stack.baseUrl, { stdin: `${TEST_ADMIN.password}\n` });
+    expect(login.code).toBe(0);
+    token = JSON.parse(login.stdout).token;
   });
 
   afterAll(async () => {
@@ -62,6 +72,15 @@ describe('campaign matrices from the CLI, and an API crash between commit and en
 
   it('validates, imports, exports and takes a copy deck, with exit codes scripts can rely on', async () => {
     const api = stack.baseUrl;
+    // Without a token the API says so, and the CLI says how to get one.
+    const anonymous = await cli(['follow', '00000000-0000-4000-8000-000000000000'], api, { token: '' });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain('error: sign in first');
+    expect(anonymous.stderr).toContain('shotmatrix login --email');
+    const wrong = await cli(['login', '--email', TEST_ADMIN.email], api, { stdin: 'not the password\n', token: '' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('the e-mail address or password is wrong');
+
     await writeFile(path.join(dir, 'bad.yaml'), CAMPAIGN.replace('price: 1.89', 'price: abc'));
     const bad = await cli(['validate', path.join(dir, 'bad.yaml')], api);
     expect(bad.code).toBe(1);
@@ -100,6 +119,7 @@ describe('campaign matrices from the CLI, and an API crash between commit and en
     const [{ id }] = await db.query(`SELECT id FROM campaign LIMIT 1`);
     const form = new FormData();
     form.append('file', new Blob([await readFile(CLIP)]), 'bottles.mp4');
+    const fetch = await signedInFetch(api);
     expect((await fetch(`${api}/api/campaigns/${id}/master`, { method: 'POST', body: form })).status).toBe(201);
     const expanded = await cli(['expand', id], api);
     expect(expanded.code).toBe(0);

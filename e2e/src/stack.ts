@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { createTestEnv, REPO_ROOT, type TestEnv } from '@shotmatrix/testing';
+import { createTestEnv, REPO_ROOT, TEST_ADMIN, type TestEnv } from '@shotmatrix/testing';
 
 export type ProcessName = 'api' | 'worker';
 
@@ -48,6 +48,9 @@ export async function startStack(opts: { worker?: boolean; apiEnv?: Record<strin
     STORAGE_DIR: storage.dir,
     WORK_DIR: env.config.workDir,
     DASHBOARD_DIR: path.join(REPO_ROOT, 'dist/apps/dashboard/browser'),
+    AUTH_ADMIN_EMAIL: TEST_ADMIN.email,
+    AUTH_ADMIN_PASSWORD: TEST_ADMIN.password,
+    MEDIA_URL_SECRET: env.config.auth.mediaUrlSecret!,
   };
   const logs: string[] = [];
   const children = new Map<ProcessName, ChildProcess>();

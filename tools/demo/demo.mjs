@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, openAsBlob, renameSync, writeFileSync } from 'no
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEMO_PEOPLE } from '../stack/credentials.mjs';
 import { tsRuntimeEnv } from '../stack/proc.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -108,8 +109,9 @@ async function ensurePlate(plate, log) {
 
 function makeApi(apiUrl) {
   const base = apiUrl.replace(/\/+$/, '');
-  return async function api(method, path, { json, form, headers = {} } = {}) {
-    const init = { method, headers: { accept: 'application/json', ...headers } };
+  let cookie = null;
+  const api = async function api(method, path, { json, form, headers = {} } = {}) {
+    const init = { method, headers: { accept: 'application/json', ...(cookie ? { cookie } : {}), ...headers } };
     if (json !== undefined) {
       init.body = JSON.stringify(json);
       init.headers['content-type'] = 'application/json';
@@ -128,8 +130,26 @@ function makeApi(apiUrl) {
       body = { message: text.slice(0, 300) };
     }
     if (!res.ok) throw new ApiError(method, path, res.status, body);
+    // Signing in (or accepting an invitation) hands out the session every later call carries.
+    const set = res.headers.get('set-cookie');
+    if (set?.startsWith('smx_session=')) cookie = set.split(';')[0];
     return body;
   };
+  return api;
+}
+
+/** Invites the demo's people (once) so each board can be tried as that person; existing accounts are left alone. */
+async function ensurePeople(apiUrl, adminApi, people, log) {
+  const existing = new Set((await adminApi('GET', '/api/accounts')).map((a) => a.email));
+  let made = 0;
+  for (const p of DEMO_PEOPLE) {
+    if (existing.has(p.email) || !people[p.email]) continue;
+    const inv = await adminApi('POST', '/api/accounts/invitations', { json: { email: p.email, role: p.role, markets: p.markets } });
+    // Accepted with a separate client: its session must not replace the admin's.
+    await makeApi(apiUrl)('POST', '/api/auth/invitations/accept', { json: { token: inv.token, name: p.name, password: people[p.email] } });
+    made += 1;
+  }
+  if (made) log(`invited and signed up ${made} demo people (producer, brand managers for de and jp, ops, viewer)`);
 }
 
 const MIME = { '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.mkv': 'video/x-matroska', '.webm': 'video/webm', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png' };
@@ -161,8 +181,13 @@ export async function runDemo({
   log = (m) => out.write(`${m}\n`),
   pollMs = 1000,
   stallTimeoutMs = 10 * 60_000,
+  admin = { email: process.env.AUTH_ADMIN_EMAIL, password: process.env.AUTH_ADMIN_PASSWORD },
+  people = {},
 } = {}) {
   const api = makeApi(apiUrl);
+  if (!admin.email || !admin.password) throw new Error('sign-in needed: pass the admin as AUTH_ADMIN_EMAIL / AUTH_ADMIN_PASSWORD (npm start does)');
+  await api('POST', '/api/auth/login', { json: admin });
+  await ensurePeople(apiUrl, api, people, log);
 
   let masterPath;
   if (master) {

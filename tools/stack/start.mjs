@@ -4,6 +4,7 @@
 // and keeps everything running until Ctrl-C.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadCredentials } from './credentials.mjs';
 import { ensureNodeModules } from './deps.mjs';
 import { ensureModels } from './models.mjs';
 import { StackError, c, exitWithError, log, repoRoot, run, tsRuntimeEnv, warn } from './proc.mjs';
@@ -67,6 +68,11 @@ async function main() {
     ...tsRuntimeEnv(),
   };
   mkdirSync(data('objects'), { recursive: true });
+  // Your own AUTH_ADMIN_* / MEDIA_URL_SECRET win; otherwise the ones made for this checkout.
+  const creds = loadCredentials(data('credentials.json'));
+  env.AUTH_ADMIN_EMAIL ??= creds.adminEmail;
+  env.AUTH_ADMIN_PASSWORD ??= creds.adminPassword;
+  env.MEDIA_URL_SECRET ??= creds.mediaUrlSecret;
 
   // An exported DATABASE_URL / REDIS_URL means "use mine": nothing is started for it.
   if (process.env.DATABASE_URL) {
@@ -111,7 +117,12 @@ async function main() {
   const { runDemo } = await import('../demo/demo.mjs');
   let board = null;
   try {
-    const r = await runDemo({ apiUrl, log: (m) => log(`demo: ${m}`) });
+    const r = await runDemo({
+      apiUrl,
+      log: (m) => log(`demo: ${m}`),
+      admin: { email: env.AUTH_ADMIN_EMAIL, password: env.AUTH_ADMIN_PASSWORD },
+      people: creds.people,
+    });
     board = r.boardUrl;
     if (r.failures.length) warn(`demo: ${r.failures.length} of ${r.counts.total} variants failed (see above and on the board)`);
     else log(`demo: all ${r.counts.total} variants rendered`);
@@ -125,6 +136,8 @@ async function main() {
   console.log(`\n${rule}`);
   if (board) console.log(`  ${c.bold('Board:')} ${c.cyan(board)}`);
   console.log(`  ${c.bold('API docs:')} ${c.cyan(`${apiUrl}/api/docs`)}`);
+  console.log(`  ${c.bold('Sign in:')} ${env.AUTH_ADMIN_EMAIL} / ${env.AUTH_ADMIN_PASSWORD === creds.adminPassword ? env.AUTH_ADMIN_PASSWORD : '(your AUTH_ADMIN_PASSWORD)'}`);
+  console.log(`  ${c.dim(`demo people (producer, brand managers for de and jp, ops, viewer): passwords in .data/credentials.json`)}`);
   console.log(`  Ctrl-C stops everything (data stays in .data/).`);
   console.log(`${rule}\n`);
   // From here on the children's pipes keep the event loop alive; signals end it.

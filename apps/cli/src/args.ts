@@ -19,10 +19,13 @@ Usage:
   shotmatrix copy-deck <campaign-id> <deck.csv>     update market copy from a CSV copy deck
   shotmatrix expand <campaign-id> [--follow]        one variant per cell; queue new and changed renders
   shotmatrix follow <campaign-id> [<campaign-id>…]  progress bars until every variant is rendered
+  shotmatrix login --email <you@…>                  password on stdin; prints an API token for SHOTMATRIX_TOKEN
   shotmatrix help
 
 Options:
   --api URL     the Shotmatrix API (default $SHOTMATRIX_API or http://127.0.0.1:4280)
+  --email ADDR  login: the account to sign in as
+                Every other command signs in with $SHOTMATRIX_TOKEN (a personal API token)
   --json        machine-readable output
   -h, --help    this text
 
@@ -48,6 +51,9 @@ export interface ParsedArgs {
   follow: boolean;
   format: 'yaml' | 'json';
   output: string | null;
+  email: string | null;
+  /** From $SHOTMATRIX_TOKEN only: a token on the command line would show in `ps` and shell history. */
+  token: string | null;
 }
 
 export class UsageError extends Error {}
@@ -60,6 +66,7 @@ const COMMANDS: Record<string, { min: number; max: number }> = {
   expand: { min: 1, max: 1 },
   follow: { min: 1, max: 50 },
   help: { min: 0, max: 1 },
+  login: { min: 0, max: 0 },
 };
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
@@ -72,6 +79,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     follow: false,
     format: 'yaml',
     output: null,
+    email: null,
+    token: env.SHOTMATRIX_TOKEN || null,
   };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
@@ -102,6 +111,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     else if (a === '--follow') out.follow = true;
     else if (a === '--api') out.api = value(i++, a);
     else if (a === '-o' || a === '--output') out.output = value(i++, a);
+    else if (a === '--email') out.email = value(i++, a);
     else if (a === '--format') {
       const f = value(i++, a);
       if (f !== 'yaml' && f !== 'json') throw new UsageError(`--format must be yaml or json, got "${f}"`);
@@ -116,6 +126,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   if (out.command !== 'help' && (out.positional.length < spec.min || out.positional.length > spec.max)) {
     throw new UsageError(`${out.command} takes ${spec.min === spec.max ? spec.min : `${spec.min} or more`} argument${spec.max === 1 ? '' : 's'}`);
   }
+  if (out.command === 'login' && !out.email) throw new UsageError('login needs --email <address> (the password is read from stdin)');
   try {
     new URL(out.api);
   } catch {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CampaignView, StatusCounts } from '@shotmatrix/contracts';
 import { ApiRefusal, type ApiClient } from './api-client';
 import { parseArgs } from './args';
-import { copyDeck, expand, follow, importFile, validate, type Io } from './commands';
+import { copyDeck, expand, follow, importFile, login, validate, type Io } from './commands';
 
 const VALID = `name: Summer
 markets:
@@ -44,6 +44,7 @@ function fakeApi(answer: (call: Call) => unknown) {
       calls.push({ method: 'GET', path });
       return answer({ method: 'GET', path }) as string;
     },
+    lastSession: () => 'smx_session=abc',
   };
   return { api, calls };
 }
@@ -136,5 +137,27 @@ describe('expand and follow', () => {
       throw new ApiRefusal(404, { statusCode: 404, code: 'NOT_FOUND', message: 'no campaign c9' });
     });
     await expect(follow(parseArgs(['follow', 'c9'], {}), api, io)).rejects.toThrow('no campaign c9');
+  });
+});
+
+describe('login', () => {
+  it('signs in, asks for a token with the session and prints it as an export line', async () => {
+    const { io, out, err } = fakeIo();
+    const { api, calls } = fakeApi((c) =>
+      c.path === '/api/auth/login' ? { email: 'p@x.com', role: 'producer' } : { token: 'smx_t_abc', expiresAt: '2027-02-23T00:00:00.000Z' },
+    );
+    const code = await login({ ...parseArgs(['login', '--email', 'p@x.com'], {}) }, api, io, 'secret password');
+    expect(code).toBe(0);
+    expect(JSON.parse(calls[0].body!)).toEqual({ email: 'p@x.com', password: 'secret password' });
+    expect(calls[1]).toMatchObject({ path: '/api/auth/tokens', headers: { cookie: 'smx_session=abc' } });
+    expect(out).toEqual(['export SHOTMATRIX_TOKEN=smx_t_abc']);
+    expect(err.join('\n')).toMatch(/signed in as p@x.com \(producer\)/);
+  });
+
+  it('needs a password on stdin and an e-mail', async () => {
+    const { io } = fakeIo();
+    const { api } = fakeApi(() => ({}));
+    await expect(login(parseArgs(['login', '--email', 'p@x.com'], {}), api, io, '')).rejects.toThrow(/reads the password from stdin/);
+    expect(() => parseArgs(['login'], {})).toThrow(/login needs --email/);
   });
 });

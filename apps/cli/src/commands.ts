@@ -4,7 +4,7 @@ import { parseCampaignFile } from '@shotmatrix/campaign-files';
 import type { CampaignView, ExpandResponse } from '@shotmatrix/contracts';
 import { expandMatrix } from '@shotmatrix/domain';
 import type { ApiClient } from './api-client';
-import { EXIT, type ParsedArgs } from './args';
+import { EXIT, UsageError, type ParsedArgs } from './args';
 import { formatExpansion } from './format';
 import { failureLines, isSettled, progressBar } from './progress';
 
@@ -110,4 +110,25 @@ export async function follow(args: ParsedArgs, api: ApiClient, io: Io, pollMs = 
     }
     await io.sleep(pollMs);
   }
+}
+
+/** Signs in once and prints a personal API token (the session itself is not kept). */
+export async function login(args: ParsedArgs, api: ApiClient, io: Io, password: string): Promise<number> {
+  if (!password) throw new UsageError('login reads the password from stdin, and got nothing');
+  const me = await api.request<{ email: string; role: string }>('POST', '/api/auth/login', {
+    body: JSON.stringify({ email: args.email, password }),
+    type: 'application/json',
+  });
+  const session = api.lastSession();
+  const token = await api.request<{ token: string; expiresAt: string }>('POST', '/api/auth/tokens', {
+    body: JSON.stringify({ label: 'shotmatrix CLI' }),
+    type: 'application/json',
+    headers: session ? { cookie: session } : {},
+  });
+  if (args.json) io.out(JSON.stringify({ email: me.email, role: me.role, token: token.token, expiresAt: token.expiresAt }));
+  else {
+    io.err(`signed in as ${me.email} (${me.role}); this token works until ${token.expiresAt.slice(0, 10)}:`);
+    io.out(`export SHOTMATRIX_TOKEN=${token.token}`);
+  }
+  return EXIT.ok;
 }

@@ -8,6 +8,12 @@ import { EXIT, UsageError } from './args';
 export function failureOutcome(e: unknown): { code: number; lines: string[] } | null {
   if (e instanceof ApiUnreachable) return { code: EXIT.unreachable, lines: [`error: ${e.message}`] };
   if (e instanceof ApiRefusal) {
+    if (e.status === 401) {
+      return {
+        code: EXIT.invalid,
+        lines: [`error: ${e.message}`, '  set SHOTMATRIX_TOKEN to a personal API token: `shotmatrix login --email you@example.com` prints one'],
+      };
+    }
     const problems = (e.body.problems ?? []).filter((p) => p !== e.body.message);
     return { code: EXIT.invalid, lines: [`error: ${e.message || `the API answered ${e.status}`}`, ...problems.map((p) => `  ${p}`)] };
   }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createApiClient } from './api-client';
 import { EXIT, HELP, parseArgs, type ParsedArgs } from './args';
-import { copyDeck, expand, exportFile, follow, importFile, validate, type Io } from './commands';
+import { copyDeck, expand, exportFile, follow, importFile, login, validate, type Io } from './commands';
 import { failureOutcome } from './exit';
 import { changedLines } from './progress';
 
@@ -27,8 +27,16 @@ function terminalIo(): Io {
   };
 }
 
+/** The password for `login`, piped in (never an argument: it would show in `ps`). */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password (then Enter, Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
 async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const api = createApiClient(args.api);
+  const api = createApiClient(args.api, args.token);
   switch (args.command) {
     case 'help':
       io.out(HELP);
@@ -45,6 +53,8 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       return expand(args, api, io);
     case 'follow':
       return follow(args, api, io);
+    case 'login':
+      return login(args, api, io, await readStdin());
   }
   return EXIT.usage;
 }
