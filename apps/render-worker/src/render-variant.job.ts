@@ -16,6 +16,7 @@ import {
   variantPlan,
   type PlaneLabel,
   type Environment,
+  type StillLayer,
   type YuvAffine,
 } from '@shotmatrix/compositor';
 import {
@@ -43,7 +44,7 @@ import {
   type Mat3,
   type ReframeWindow,
 } from '@shotmatrix/domain';
-import { countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, writeRgbaPng, type MediaTools } from '@shotmatrix/media';
+import { buildEffectLayerArgs, countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, writeRgbaPng, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
 import { copyOcrCheck, legalLineCheck, measureVariant, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
 import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeSeedLook, planeWorkSize, trackPlane, type Ocr } from '@shotmatrix/vision';
@@ -154,7 +155,26 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
 
     const s = p.structureAdherence;
     const fromPlate = plate && mattePath ? await plateInputs(deps, work, made!, plate, frame, probe.frameCount, p, settings) : null;
-    const environment = environmentFor({ mattePath, plate: fromPlate?.plate ?? null, motion: fromPlate?.motion ?? [], frame, settings, structureAdherence: s, graded: !!lutPath });
+    // Effect layers sit behind the subject, so they need its matte; without one they cannot be placed.
+    if (p.effects?.length && !mattePath) {
+      throw new DomainError('RENDER_NO_MATTE', 'effect layers go between the background and the subject, which needs the master analysed with a matte');
+    }
+    const effects: StillLayer[] = [];
+    for (const [i, fx] of (p.effects ?? []).entries()) {
+      const layer = path.join(work, `effect-${i}.png`);
+      await runFfmpeg(tools, buildEffectLayerArgs({ inputPath: await get(fx.key, `effect-src-${i}`), ...frame, opacity: fx.opacity, outputPath: layer }), { signal });
+      effects.push({ path: layer, x: 0, y: 0, from: fx.from, to: fx.to });
+    }
+    const environment = environmentFor({
+      mattePath,
+      plate: fromPlate?.plate ?? null,
+      motion: fromPlate?.motion ?? [],
+      frame,
+      settings,
+      structureAdherence: s,
+      graded: !!lutPath,
+      effects,
+    });
     const reframe = await planReframe(deps, p.aspect, frame, mattePath, probe.fps, signal);
     const outFrame = reframe ?? frame;
     // Timed overlays (supers, legal lines, end cards) in the output frame's title-safe area.

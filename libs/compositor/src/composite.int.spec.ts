@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { applyH, cornerDisplacement, followSubject, frameCorners, inv3, mul3, scaleMotion, type Mat3 } from '@shotmatrix/domain';
-import { countFrames, readFrames, runFfmpeg } from '@shotmatrix/media';
+import { buildEffectLayerArgs, countFrames, readFrames, runFfmpeg } from '@shotmatrix/media';
 import { weightedSsim } from '@shotmatrix/qc';
 import { createCameraMotionEstimator, loadOpenCv, matteCentroids, type Cv } from '@shotmatrix/vision';
 import type { CompositePlan } from './composite-plan';
@@ -183,6 +183,37 @@ describe('composite render (real ffmpeg, real footage)', () => {
     expect(mean(errors)).toBeLessThan(1);
     expect(Math.max(...errors)).toBeLessThan(1.5);
     expect(Math.max(...still)).toBeLessThan(0.5);
+  });
+
+  it('puts an effect layer between plate and subject, on only between its frames', async () => {
+    // A real photograph as the effect, at half opacity, on frames 10…20 (made the way the worker makes it).
+    const fx = path.join(dir, 'fx.png');
+    await runFfmpeg(tools, buildEffectLayerArgs({ inputPath: path.join(SHARED_MEDIA, 'plates', 'city_skyline_singapore_budgie.jpg'), width: W, height: H, opacity: 0.5, outputPath: fx }));
+    const base = plan('fxbase', 0);
+    await render(base, 'fxbase');
+    await render({ ...base, environment: { ...base.environment!, effects: [{ path: fx, x: 0, y: 0, from: 10, to: 20 }] }, outputs: [{ kind: 'master', path: path.join(dir, 'fx.mp4') }] }, 'fx');
+    const grey = async (file: string) => collect(readFrames(tools, file, { width: W, height: H, pixelFormat: 'gray' }));
+    const [a, b] = [await grey(path.join(dir, 'fxbase.mp4')), await grey(path.join(dir, 'fx.mp4'))];
+    expect(b.length).toBe(N);
+    // Mean absolute difference over the background (matte 0) and over the subject's core (matte 255).
+    const diff = (t: number, where: (alpha: number) => boolean) => {
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < W * H; i++) {
+        if (!where(matteFrame[i])) continue;
+        sum += Math.abs(a[t][i] - b[t][i]);
+        n += 1;
+      }
+      return sum / n;
+    };
+    const bgOn = diff(15, (m) => m === 0);
+    const subjectOn = diff(15, (m) => m === 255);
+    console.log(`effect layer at 50 %: background changes by ${bgOn.toFixed(1)} grey levels on frame 15, the subject by ${subjectOn.toFixed(2)}; off-frames ${diff(5, (m) => m === 0).toFixed(2)} / ${diff(25, (m) => m === 0).toFixed(2)}`);
+    expect(bgOn).toBeGreaterThan(10);
+    // Off its frames only encoding noise differs (the two encodes spend their bits differently): ~1.5 levels.
+    expect(subjectOn).toBeLessThan(2);
+    expect(diff(5, (m) => m === 0)).toBeLessThan(3);
+    expect(diff(25, (m) => m === 0)).toBeLessThan(3);
   });
 
   it('m=0.5 moves the plate half way', async () => {

@@ -15,8 +15,9 @@ export const THUMBNAIL_WIDTH = 480;
 /**
  * What surrounds the subject: a plate moved by the camera motion (already
  * scaled by motion adherence), or — without a plate, but with a frame grade
- * the subject takes only by (1 − s) — the master's own surroundings cut from
- * the subject by the matte; otherwise none (one picture, no matte).
+ * the subject takes only by (1 − s), or with effect layers to put behind the
+ * subject — the master's own surroundings cut from the subject by the matte;
+ * otherwise none (one picture, no matte).
  */
 export function environmentFor(i: {
   mattePath: string | null;
@@ -26,14 +27,17 @@ export function environmentFor(i: {
   settings: CompositeSettings;
   structureAdherence: number;
   graded: boolean;
+  /** Stills between plate and subject, already made to cover the frame. */
+  effects?: StillLayer[];
 }): Environment | null {
   const { mattePath, settings } = i;
   if (!mattePath) return null;
-  const edges = { chokePx: settings.choke, featherPx: settings.feather, effects: [] };
+  const effects = i.effects ?? [];
+  const edges = { chokePx: settings.choke, featherPx: settings.feather, effects };
   if (i.plate) {
     return { mattePath, plate: i.plate, view: planPlateView(i.plate, i.frame, i.motion.length ? i.motion : [IDENTITY]), motion: i.motion, lightWrap: settings.lightWrap, ...edges };
   }
-  if (i.graded && settings.gradeFrame > 0 && i.structureAdherence > 0) return { mattePath, plate: null, view: null, motion: [], lightWrap: 0, ...edges };
+  if (effects.length || (i.graded && settings.gradeFrame > 0 && i.structureAdherence > 0)) return { mattePath, plate: null, view: null, motion: [], lightWrap: 0, ...edges };
   return null;
 }
 

@@ -18,6 +18,10 @@ describe('compositeSettings', () => {
       ],
       legalMinSeconds: 2,
     }));
+  it('reads effect layers with their marks and opacity', () =>
+    expect(compositeSettings({ effects: [{ plate: 'AAAAAAAA-0000-4000-8000-000000000001', to: 'tagline-off', opacity: 0.6 }] }).effects).toEqual([
+      { plate: 'aaaaaaaa-0000-4000-8000-000000000001', from: null, to: 'tagline-off', opacity: 0.6 },
+    ]));
   it('adds a playable draft when only delivery formats are asked for', () =>
     expect(compositeSettings({ outputs: ['prores', 'exr'] }).outputs).toEqual(['draft', 'prores', 'exr']));
   it.each([
@@ -31,5 +35,10 @@ describe('compositeSettings', () => {
     [{ supers: [{ template: 'super-tagline', from: 'Intro!' }] }, 'params.supers[0].from: must name a timing mark'],
     [{ supers: [{ template: 'super-tagline', colour: 'red' }] }, 'params.supers[0]: unknown key colour'],
     [{ legalMinSeconds: 90 }, 'params.legalMinSeconds: expected a number from 0 to 60'],
+    [{ effects: { plate: 'x' } }, 'params.effects: expected a list of { plate, from, to, opacity }'],
+    [{ effects: [{ plate: 'haze.png' }] }, `params.effects[0].plate: expected the id of an image uploaded to this campaign's plates, got "haze.png"`],
+    [{ effects: [{ plate: 'aaaaaaaa-0000-4000-8000-000000000001', opacity: 0 }] }, 'params.effects[0].opacity: expected a number above 0 and up to 1, got 0'],
+    [{ effects: [{ plate: 'aaaaaaaa-0000-4000-8000-000000000001', blend: 'screen' }] }, 'params.effects[0]: unknown key blend'],
+    [{ effects: Array.from({ length: 5 }, () => ({ plate: 'aaaaaaaa-0000-4000-8000-000000000001' })) }, 'params.effects: at most 4 effect layers'],
   ])('%j is refused with the key named', (p, msg) => expect(() => compositeSettings(p)).toThrow(msg));
 });

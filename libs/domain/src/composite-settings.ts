@@ -39,6 +39,22 @@ export interface CompositeSettings {
   supers: SuperSetting[];
   /** Seconds the legal line must be on screen; QC fails a variant below it (0: no requirement). */
   legalMinSeconds: number;
+  /**
+   * Effect layers between the plate and the subject (haze, light leaks, a
+   * graphic the subject passes in front of): stills with alpha uploaded as
+   * plates, scaled to cover the frame, each on between two timing marks.
+   */
+  effects: EffectSetting[];
+}
+
+export interface EffectSetting {
+  /** The image's plate id (a PNG with alpha, uploaded to this campaign). */
+  plate: string;
+  /** Timing marks it starts and ends on; null: the shot's first or last frame. */
+  from: string | null;
+  to: string | null;
+  /** 0…1: how strongly it shows (multiplies its alpha). */
+  opacity: number;
 }
 
 export const SUPER_ROLES = ['super', 'legal', 'endcard'] as const;
@@ -65,9 +81,10 @@ export const DEFAULT_COMPOSITE_SETTINGS: CompositeSettings = {
   packshot: null,
   supers: [],
   legalMinSeconds: 0,
+  effects: [],
 };
 
-const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' | 'packshot' | 'supers'>, [number, number]> = {
+const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' | 'packshot' | 'supers' | 'effects'>, [number, number]> = {
   choke: [0, 20],
   feather: [0, 50],
   lightWrap: [0, 1],
@@ -80,6 +97,35 @@ const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' |
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SUPERS = 8;
+const MAX_EFFECTS = 4;
+
+/** A timing mark's name from a setting, or null for the shot's start or end. */
+function markName(v: unknown, bad: (what: string) => DomainError): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || !NAME.test(v)) throw bad('must name a timing mark on the master');
+  return v;
+}
+
+function parseEffects(v: unknown, where: string): EffectSetting[] {
+  const bad = (at: string, what: string) => new DomainError('MATRIX_BAD_SETTING', `${where}.effects${at}: ${what}`);
+  if (!Array.isArray(v)) throw bad('', 'expected a list of { plate, from, to, opacity }');
+  if (v.length > MAX_EFFECTS) throw bad('', `at most ${MAX_EFFECTS} effect layers a cell (each costs a full-frame blend every frame)`);
+  return v.map((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw bad(`[${i}]`, 'expected { plate, from, to, opacity }');
+    const o = item as Record<string, unknown>;
+    const unknown = Object.keys(o).filter((k) => !['plate', 'from', 'to', 'opacity'].includes(k));
+    if (unknown.length) throw bad(`[${i}]`, `unknown key ${unknown[0]}`);
+    if (typeof o.plate !== 'string' || !UUID.test(o.plate)) throw bad(`[${i}].plate`, `expected the id of an image uploaded to this campaign's plates, got ${JSON.stringify(o.plate)}`);
+    const opacity = o.opacity ?? 1;
+    if (typeof opacity !== 'number' || !(opacity > 0 && opacity <= 1)) throw bad(`[${i}].opacity`, `expected a number above 0 and up to 1, got ${JSON.stringify(o.opacity)}`);
+    return {
+      plate: o.plate.toLowerCase(),
+      from: markName(o.from, (w) => bad(`[${i}].from`, w)),
+      to: markName(o.to, (w) => bad(`[${i}].to`, w)),
+      opacity,
+    };
+  });
+}
 
 function parseSupers(v: unknown, where: string): SuperSetting[] {
   const bad = (at: string, what: string) => new DomainError('MATRIX_BAD_SETTING', `${where}.supers${at}: ${what}`);
@@ -114,6 +160,7 @@ export function compositeSettings(params: Record<string, unknown>, where = 'para
     out[key] = v;
   }
   if (params.supers !== undefined) out.supers = parseSupers(params.supers, where);
+  if (params.effects !== undefined) out.effects = parseEffects(params.effects, where);
   const plane = params.labelPlane;
   if (plane !== undefined && plane !== null) {
     if (typeof plane !== 'string' || !NAME.test(plane)) {

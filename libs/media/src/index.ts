@@ -13,7 +13,7 @@ export {
 export { FfmpegError, runFfmpeg, type RunFfmpegOptions } from './run-ffmpeg';
 export { even } from './even';
 export { buildSyntheticMasterArgs, type SyntheticMasterOptions } from './synthetic-master-args';
-export { buildStillArgs, type StillOptions } from './still-args';
+export { buildEffectLayerArgs, buildStillArgs, type EffectLayerOptions, type StillOptions } from './still-args';
 export { buildMezzanineArgs, buildProxyArgs, buildSpriteArgs, spriteLayout, type ColourInfo, type SpriteLayout } from './ingest-args';
 export { interpretColour, probeColour } from './colour';
 export {

@@ -22,3 +22,28 @@ export function buildStillArgs(opts: StillOptions): string[] {
     opts.outputPath,
   ];
 }
+
+export interface EffectLayerOptions {
+  inputPath: string;
+  /** The master frame the layer covers. */
+  width: number;
+  height: number;
+  /** 0…1, multiplied into the image's alpha. */
+  opacity: number;
+  /** A PNG (keeps alpha). */
+  outputPath: string;
+}
+
+/**
+ * An effect layer made once per render: the image scaled to cover the frame
+ * (cropped centred, never letterboxed) with its opacity baked into alpha, so
+ * the compositor only overlays it.
+ */
+export function buildEffectLayerArgs(o: EffectLayerOptions): string[] {
+  const w = Math.round(o.width);
+  const h = Math.round(o.height);
+  const a = Math.min(1, Math.max(0, o.opacity));
+  const filters = [`scale=${w}:${h}:force_original_aspect_ratio=increase:flags=lanczos`, `crop=${w}:${h}`, 'format=rgba'];
+  if (a < 1) filters.push(`colorchannelmixer=aa=${a.toFixed(4)}`);
+  return ['-protocol_whitelist', 'file', '-i', o.inputPath, '-frames:v', '1', '-vf', filters.join(','), '-update', '1', o.outputPath];
+}

@@ -264,6 +264,16 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
       const res = await putMatrix(id, matrix('00000000-0000-4000-8000-000000000000'));
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/background "lake" uses plate/);
+      // Effect layers name plates too, and are checked the same way, by where they were named.
+      const fx = matrix();
+      fx.backgrounds = [{ code: 'original' }];
+      fx.defaults = { params: { effects: [{ plate: '00000000-0000-4000-8000-000000000000', opacity: 0.5 }] } };
+      const unknownFx = await putMatrix(id, fx);
+      expect(unknownFx.status).toBe(400);
+      expect(unknownFx.body).toMatchObject({ code: 'MATRIX_UNKNOWN_PLATE' });
+      expect(unknownFx.body.message).toMatch(/^cell market=de;label=classic;background=original: params\.effects\[0\]\.plate: 00000000-0000-4000-8000-000000000000 is not an image uploaded to this campaign/);
+      fx.defaults = { params: { effects: [{ plate: '00000000-0000-4000-8000-000000000000', opacity: 2 }] } };
+      expect((await putMatrix(id, fx)).body.message).toMatch(/params\.effects\[0\]\.opacity: expected a number above 0 and up to 1, got 2/);
     });
 
     it('takes a market grade (.cube) by name, refuses a broken one with its line, and checks names and settings in the matrix', async () => {

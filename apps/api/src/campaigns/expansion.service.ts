@@ -62,20 +62,23 @@ export class ExpansionService {
       const settings = compositeSettings(r.params, `cell ${cell.key}: params`);
       const labelPlane = settings.labelPlane ? seedsOf(settings.labelPlane, cell.key) : null;
       const packshot = settings.packshot ? plates.get(settings.packshot)! : null;
-      const overlays = settings.supers.map((sup, i) => {
+      // Timing marks → master frames, for supers and effect layers alike.
+      const span = (what: string, t: { from: string | null; to: string | null }) => {
         const at = (mark: string | null, end: number, k: 'from' | 'to') => {
           if (mark === null) return end;
           const frame = marks.get(mark);
           if (frame === undefined) {
-            throw new DomainError('MATRIX_UNKNOWN_MARK', `cell ${cell.key}: params.supers[${i}].${k}: the master has no timing mark "${mark}"; pin it on the master page`);
+            throw new DomainError('MATRIX_UNKNOWN_MARK', `cell ${cell.key}: params.${what}.${k}: the master has no timing mark "${mark}"; pin it on the master page`);
           }
           return frame;
         };
-        const from = at(sup.from, 0, 'from');
-        const to = at(sup.to, master.frameCount - 1, 'to');
-        if (to < from) throw new DomainError('MATRIX_BAD_SETTING', `cell ${cell.key}: params.supers[${i}] ends (frame ${to}) before it starts (frame ${from})`);
-        return { template: sup.template, role: sup.role, from, to };
-      });
+        const from = at(t.from, 0, 'from');
+        const to = at(t.to, master.frameCount - 1, 'to');
+        if (to < from) throw new DomainError('MATRIX_BAD_SETTING', `cell ${cell.key}: params.${what} ends (frame ${to}) before it starts (frame ${from})`);
+        return { from, to };
+      };
+      const overlays = settings.supers.map((sup, i) => ({ template: sup.template, role: sup.role, ...span(`supers[${i}]`, sup) }));
+      const effects = settings.effects.map((fx, i) => ({ plate: plates.get(fx.plate)!, opacity: fx.opacity, ...span(`effects[${i}]`, fx) }));
       const overlayAssets = Object.fromEntries(overlays.map((o) => [`template:${o.template}`, templateHashes.get(o.template)!]));
       const key = renderKey({
         masterSha256: master.sha256,
@@ -90,6 +93,8 @@ export class ExpansionService {
           // Overlays count by their templates' sources and by the frames their marks resolve to.
           ...overlayAssets,
           timing: overlays.length ? canonicalJson(overlays) : null,
+          // Effect layers count by their images' content and the frames they are on.
+          effects: effects.length ? canonicalJson(effects.map((e) => ({ sha256: e.plate.sha256, from: e.from, to: e.to, opacity: e.opacity }))) : null,
         },
         render: r,
       });
@@ -109,6 +114,7 @@ export class ExpansionService {
         labelPlane,
         packshotKey: packshot?.storageKey ?? null,
         overlays,
+        effects: effects.map((e) => ({ key: e.plate.storageKey, from: e.from, to: e.to, opacity: e.opacity })),
       };
       return { cell, key, params };
     });

@@ -85,12 +85,17 @@ export class MatrixService {
     const settingsChecked = new Set<string>();
     // Packshots name plates by id; the first cell naming each is the one an error points at.
     const packshotCells = new Map<string, string>();
+    // Effect layers too, with where in the cell's params they were named.
+    const effectCells = new Map<string, string>();
     for (const cell of cells) {
       const sig = JSON.stringify(cell.render.params);
       if (settingsChecked.has(sig)) continue;
       settingsChecked.add(sig);
       const settings = compositeSettings(cell.render.params, `cell ${cell.key}: params`);
       if (settings.packshot && !packshotCells.has(settings.packshot)) packshotCells.set(settings.packshot, cell.key);
+      settings.effects.forEach((fx, i) => {
+        if (!effectCells.has(fx.plate)) effectCells.set(fx.plate, `cell ${cell.key}: params.effects[${i}].plate`);
+      });
       for (const [i, sup] of settings.supers.entries()) {
         const t = templates.get(sup.template) ?? (await this.templates.get(sup.template));
         if (t.kind !== 'super') {
@@ -107,7 +112,7 @@ export class MatrixService {
     }
     // Backgrounds and packshots both name this campaign's plates: one query finds them all.
     const backgroundPlates = [...new Set(matrix.backgrounds.flatMap((b) => (b.plateId ? [b.plateId] : [])))];
-    const plateIds = [...new Set([...backgroundPlates, ...packshotCells.keys()])];
+    const plateIds = [...new Set([...backgroundPlates, ...packshotCells.keys(), ...effectCells.keys()])];
     const plates = new Map<string, PlateEntity>();
     if (plateIds.length && campaignId) {
       for (const p of await this.db.getRepository(PlateEntity).findBy({ id: In(plateIds), campaignId })) plates.set(p.id, p);
@@ -124,6 +129,11 @@ export class MatrixService {
       if (plate.kind !== 'image') {
         throw new DomainError('MATRIX_BAD_SETTING', `cell ${cellKey}: params.packshot: "${plate.filename}" is a video; a packshot is a still image (a PNG with alpha)`);
       }
+    }
+    for (const [id, where] of effectCells) {
+      const plate = plates.get(id);
+      if (!plate) throw new DomainError('MATRIX_UNKNOWN_PLATE', `${where}: ${id} is not an image uploaded to this campaign (upload it as a plate first)`);
+      if (plate.kind !== 'image') throw new DomainError('MATRIX_BAD_SETTING', `${where}: "${plate.filename}" is a video; an effect layer is a still image (a PNG with alpha)`);
     }
     const lutNames = [...new Set(matrix.markets.flatMap((m) => (m.lut ? [m.lut] : [])))];
     const luts = new Map<string, LutEntity>();

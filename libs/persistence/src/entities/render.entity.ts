@@ -23,6 +23,8 @@ export interface RenderParams {
   packshotKey?: string | null;
   /** Timed overlays (supers, legal lines, end cards) with their marks resolved to master frames. */
   overlays?: Array<{ template: string; role: SuperRole; from: number; to: number }>;
+  /** Effect layers between plate and subject: images (content-addressed keys) on between two master frames. */
+  effects?: Array<{ key: string; from: number; to: number; opacity: number }>;
   /** Absent on renders planned before the compositor (they render with the defaults). */
   settings?: CompositeSettings;
 }
