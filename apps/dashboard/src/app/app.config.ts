@@ -1,4 +1,4 @@
-import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import {
   ApplicationConfig,
   provideBrowserGlobalErrorListeners,
@@ -6,6 +6,7 @@ import {
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
+import { sessionInterceptor } from './auth/session-interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -13,6 +14,7 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideRouter(routes, withComponentInputBinding()),
     // The XHR backend (not withFetch) because fetch cannot report upload progress.
-    provideHttpClient(),
+    // The session travels as a same-origin HttpOnly cookie, which XHR sends by itself.
+    provideHttpClient(withInterceptors([sessionInterceptor])),
   ],
 };

@@ -120,13 +120,13 @@ describe('live variants', () => {
   it('tells approved, rejected and stale approvals apart', () => {
     const at = '2026-03-01T10:20:30.000Z';
     expect(approvalChip(null)).toBeNull();
-    expect(approvalChip({ decision: 'approved', stale: false, by: 'ana', at })).toEqual({
+    expect(approvalChip({ id: 'a1', comment: null, decision: 'approved', stale: false, by: 'ana', at })).toEqual({
       kind: 'approved',
       text: 'approved',
       detail: 'Approved by ana 2026-03-01 10:20',
     });
-    expect(approvalChip({ decision: 'rejected', stale: false, by: null, at })?.kind).toBe('rejected');
-    expect(approvalChip({ decision: 'rejected', stale: true, by: null, at })).toEqual({
+    expect(approvalChip({ id: 'a1', comment: null, decision: 'rejected', stale: false, by: null, at })?.kind).toBe('rejected');
+    expect(approvalChip({ id: 'a1', comment: null, decision: 'rejected', stale: true, by: null, at })).toEqual({
       kind: 'stale',
       text: 'approval stale — re-review',
       detail: 'Rejected 2026-03-01 10:20; the render changed since',
