@@ -39,6 +39,12 @@ import { HealthController } from './health/health.controller';
 import { MediaController } from './media/media.controller';
 import { MastersController } from './masters/masters.controller';
 import { MastersService } from './masters/masters.service';
+import { OpsController } from './ops/ops.controller';
+import { OpsEventsService } from './ops/ops-events.service';
+import { OpsService } from './ops/ops.service';
+import { WebhookDeliverer } from './webhooks/webhook-deliverer';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Starts the outbox relay and the reconciler with the app and stops them, and the queues, with it. */
 class DispatchLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -93,10 +99,12 @@ export class AppModule implements NestModule {
         AuditController,
         ReviewsController,
         NotificationsController,
+        WebhooksController,
         CampaignsController,
         MastersController,
         VariantsController,
         CampaignEventsController,
+        OpsController,
         MediaController,
         HealthController,
       ],
@@ -138,12 +146,16 @@ export class AppModule implements NestModule {
         ExpansionService,
         UploadsService,
         CampaignEventsService,
+        OpsService,
+        OpsEventsService,
         MastersService,
         AuditService,
         SessionsService,
         AccountsService,
         ReviewsService,
         NotificationsService,
+        WebhooksService,
+        WebhookDeliverer,
       ],
     };
   }

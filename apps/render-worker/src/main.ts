@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@shotmatrix/config';
 import { OutboxRelay } from '@shotmatrix/dispatch';
 import { createQueues, createRedis, createSandboxedWorker } from '@shotmatrix/queue';
+import { listenForCancels } from './cancel-listener';
 import { failAnalysesOnLastAttempt, failRendersOnLastAttempt } from './job-failures';
 import { createWorkerDeps } from './worker-deps';
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   failAnalysesOnLastAttempt(analyze, deps);
   const render = createSandboxedWorker('render', opts, RENDER_PROCESSOR);
   failRendersOnLastAttempt(render, deps);
+  // The ops board's cancel: aborts a render this process is running.
+  const cancels = await listenForCancels(config.redisUrl, config.queuePrefix, render);
   const workers = [analyze, render];
   for (const w of workers) {
     w.on('failed', (job, err) => console.error(`[${w.name}] job ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[worker] ${signal}: finishing the active jobs, then stopping`);
+    await cancels.close();
     await Promise.all(workers.map((w) => w.close()));
     await relay?.stop();
     await Promise.all(Object.values(queues).map((q) => q.close()));

@@ -5,3 +5,4 @@ export * from './queues';
 export * from './keyframes';
 export * from './qc';
 export * from './auth';
+export * from './ops';

@@ -21,6 +21,14 @@ export interface RenderChangedMessage {
   renderKey: string;
 }
 
+/** Redis pub/sub channel on which the API asks workers to abort a render they are running (ops board's cancel). */
+export const RENDER_CANCEL_CHANNEL = 'render-cancel';
+export interface RenderCancelMessage {
+  renderKey: string;
+  /** Becomes the render's error as `cancelled: <reason>`. */
+  reason: string;
+}
+
 /** Redis pub/sub channel on which workers announce analysis progress and plane tracks of a master. */
 export const ANALYSIS_EVENTS_CHANNEL = 'analysis-events';
 export interface AnalysisChangedMessage {

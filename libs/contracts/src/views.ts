@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { QcReport } from './qc';
 /** Shapes the API returns; the dashboard and CLI read these. */
 
@@ -232,4 +233,31 @@ export interface WebhookView {
   disabled: boolean;
   /** Only in the response that created it. */
   secret?: string;
+}
+
+/** `POST /api/webhooks`; the URL's scheme and address are checked by the API (it knows whether private addresses are allowed). */
+export const webhookCreateSchema = z
+  .object({
+    url: z.string().trim().min(1, 'is empty').max(2048, 'is longer than 2048 characters'),
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS, { message: `must be one of ${WEBHOOK_EVENTS.join(', ')}` }))
+      .min(1, 'subscribe to at least one event')
+      .max(WEBHOOK_EVENTS.length * 4),
+  })
+  .strict();
+
+/** One attempt history of a webhook: `ping` for test deliveries, else one of WEBHOOK_EVENTS. */
+export interface WebhookDeliveryView {
+  /** Also sent as `Shotmatrix-Delivery` and in the body's `id`: receivers drop a second request with the same id. */
+  id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** The receiver's HTTP status on the latest attempt (null: no answer — refused, timed out, unreachable). */
+  responseStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  /** When a pending delivery is tried next. */
+  nextAttemptAt: string | null;
 }

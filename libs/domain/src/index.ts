@@ -8,3 +8,4 @@ export * from './composite-settings';
 export * from './cube-lut';
 export * from './reframe';
 export * from './review';
+export * from './ops';

@@ -67,6 +67,15 @@ const TABLE: Record<string, Row> = {
   'POST /api/comments/{id}/reopen': R(COMMENT, true),
   'POST /api/variants/{id}/decision': R(DECIDE, true),
   'POST /api/campaigns/{id}/decisions': R(DECIDE, true),
+  'GET /api/webhooks': R(['admin']),
+  'POST /api/webhooks': R(['admin']),
+  'DELETE /api/webhooks/{id}': R(['admin']),
+  'GET /api/webhooks/{id}/deliveries': R(['admin']),
+  'POST /api/webhooks/{id}/test': R(['admin']),
+  'GET /api/ops/summary': R(['admin', 'producer', 'ops']),
+  'GET /api/ops/events': R(['admin', 'producer', 'ops']),
+  'POST /api/ops/renders/{renderKey}/retry': R(['admin', 'ops']),
+  'POST /api/ops/renders/{renderKey}/cancel': R(['admin', 'ops']),
 };
 
 describe('access: every endpoint × role × market (real Postgres, Redis)', () => {
@@ -141,8 +150,10 @@ describe('access: every endpoint × role × market (real Postgres, Redis)', () =
       .replace('/api/comments/{id}', `/api/comments/${market === 'de' ? ids.deComment : ids.jpComment}`)
       .replace('/api/campaigns/{id}', `/api/campaigns/${ids.campaign}`)
       .replace('/api/accounts/{id}', `/api/accounts/${ids.account}`)
+      .replace('/api/webhooks/{id}', '/api/webhooks/00000000-0000-4000-8000-000000000000')
       .replace('{token}', 'smx_i_unknown')
       .replace('{n}', '0')
+      .replace('{renderKey}', `k-${market}`)
       .replace('{key}', 'masters/m.mp4');
     const bodies: Record<string, unknown> = {
       'POST /api/variants/{id}/decision': { decision: 'approved', comment: null, basedOn: null },

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@shotmatrix/auth';
 import type { NotificationView, WebhookEventType } from '@shotmatrix/contracts';
+import { WebhookDeliverer } from '../webhooks/webhook-deliverer';
 
 interface Happening {
   type: WebhookEventType;
@@ -27,7 +28,10 @@ interface Happening {
 export class NotificationsService {
   private readonly log = new Logger('notifications');
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly deliverer: WebhookDeliverer,
+  ) {}
 
   async decided(campaignId: string, variantIds: string[], decision: 'approved' | 'rejected', who: Principal): Promise<void> {
     const n = variantIds.length;
@@ -104,6 +108,8 @@ export class NotificationsService {
           [h.type, h.dedupeKey, JSON.stringify(payload)],
         );
       });
+      // Send now rather than on the deliverer's next tick.
+      void this.deliverer.kick().catch((e) => this.log.warn(`webhook deliverer: ${(e as Error).message}`));
     } catch (e) {
       // Telling people must never undo or fail the change itself (it is committed already).
       this.log.warn(`${h.type} for campaign ${h.campaignId}: ${(e as Error).message}`);
