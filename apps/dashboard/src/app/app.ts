@@ -5,10 +5,11 @@ import { filter } from 'rxjs';
 import { describeRole } from './auth/permissions';
 import { Session } from './auth/session';
 import { ErrorBanner } from './core/error-banner';
+import { NotificationBell } from './notifications/notification-bell';
 
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, RouterLink],
+  imports: [RouterOutlet, RouterLink, NotificationBell],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './app.html',
   styleUrl: './app.css',

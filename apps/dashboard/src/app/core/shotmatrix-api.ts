@@ -10,6 +10,9 @@ import type {
   MatrixInput,
   PlateView,
   VariantView,
+  CommentThreadView,
+  CommentView,
+  VariantVersionView,
 } from '@shotmatrix/contracts';
 import { Observable, filter, map, retry, throwError, timer } from 'rxjs';
 import { type CampaignFileType, ifMatch, isTransientFailure } from './request-headers';
@@ -28,6 +31,22 @@ export interface KeyframesSaved extends KeyframesView {
 }
 
 export type FrameLayer = 'frame' | 'matte';
+
+/** A decision as sent: `basedOn` is the approval id the reviewer saw (null: none); a rejection needs a comment. */
+export interface DecisionRequest {
+  decision: 'approved' | 'rejected';
+  comment: string | null;
+  basedOn: string | null;
+  frame?: number;
+}
+
+/** A comment on a frame of the current version (region normalised 0..1), or a reply (`parentId`). */
+export interface CommentRequest {
+  body: string;
+  frame: number;
+  region?: { x: number; y: number; w: number; h: number } | null;
+  parentId?: string | null;
+}
 
 const API = '/api';
 const campaignUrl = (id: string) => `${API}/campaigns/${encodeURIComponent(id)}`;
@@ -115,6 +134,31 @@ export class ShotmatrixApi {
 
   getVariant(id: string): Observable<VariantView> {
     return this.http.get<VariantView>(`${API}/variants/${encodeURIComponent(id)}`);
+  }
+
+  /** 409 DECISION_CONFLICT when `basedOn` is no longer the latest decision; 403 outside the reviewer's markets. */
+  decideVariant(id: string, body: DecisionRequest, idempotencyKey: string): Observable<VariantView> {
+    return this.http
+      .post<VariantView>(`${API}/variants/${encodeURIComponent(id)}/decision`, body, { headers: { 'Idempotency-Key': idempotencyKey } })
+      .pipe(retryTransient());
+  }
+
+  getComments(variantId: string): Observable<CommentThreadView[]> {
+    return this.http.get<CommentThreadView[]>(`${API}/variants/${encodeURIComponent(variantId)}/comments`);
+  }
+
+  addComment(variantId: string, body: CommentRequest, idempotencyKey: string): Observable<CommentView> {
+    return this.http
+      .post<CommentView>(`${API}/variants/${encodeURIComponent(variantId)}/comments`, body, { headers: { 'Idempotency-Key': idempotencyKey } })
+      .pipe(retryTransient());
+  }
+
+  setCommentResolved(commentId: string, resolved: boolean): Observable<CommentView> {
+    return this.http.post<CommentView>(`${API}/comments/${encodeURIComponent(commentId)}/${resolved ? 'resolve' : 'reopen'}`, {});
+  }
+
+  getVersions(variantId: string): Observable<VariantVersionView[]> {
+    return this.http.get<VariantVersionView[]>(`${API}/variants/${encodeURIComponent(variantId)}/versions`);
   }
 
   getMaster(campaignId: string): Observable<MasterShotView> {
