@@ -209,7 +209,17 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
     await bm.screenshot({ path: path.join(ARTIFACTS, 'review-comment-frame-48.png'), fullPage: true });
   });
 
-  it('finds no critical accessibility violations on the pages it visited', () => {
+  it('finds no critical accessibility violations on the pages it visited', async () => {
+    // The scanner itself must be able to see one: an image without alt text is a critical violation.
+    const control = await (contexts[0] ?? (await browser.newContext())).newPage();
+    await control.setContent('<main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main>');
+    const before = axeFindings.length;
+    await scan(control, 'control');
+    expect(axeFindings.slice(before).some((f) => f.id === 'image-alt' && f.impact === 'critical')).toBe(true);
+    axeFindings.splice(before);
+    scanned.delete('control');
+    await control.close();
+
     const critical = axeFindings.filter((f) => f.impact === 'critical');
     expect([...scanned].sort()).toEqual(['board', 'login', 'ops', 'variant']);
     expect(critical).toEqual([]);
