@@ -180,6 +180,9 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
     await bm.screenshot({ path: path.join(ARTIFACTS, 'review-variant-approved.png'), fullPage: true });
     const after = (await (await bmApi(`${stack.baseUrl}/api/variants/${de.id}`)).json()) as VariantView;
     expect(after.approval).toMatchObject({ decision: 'approved', by: PEOPLE.de.email, stale: false });
+    // On the board, bulk approval offers only what is theirs and still open: the German cell is approved, the Japanese one not theirs.
+    await bm.goto(`${stack.baseUrl}/campaigns/${campaignId}`);
+    await bm.getByTestId('approve-shown').filter({ hasText: 'Approve 0 shown' }).waitFor();
     // The decision is in the audit log with who made it.
     const admin = await signedInFetch(stack.baseUrl);
     const audit = (await (await admin(`${stack.baseUrl}/api/audit?entity=variant&entityId=${de.id}`)).json()) as Array<{ action: string; actor: string }>;

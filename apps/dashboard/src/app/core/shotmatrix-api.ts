@@ -143,6 +143,17 @@ export class ShotmatrixApi {
       .pipe(retryTransient());
   }
 
+  /** All or nothing: a cell outside the reviewer's markets (403) or decided meanwhile (409) approves none. */
+  approveMany(campaignId: string, variants: Array<{ id: string; basedOn: string | null }>, idempotencyKey: string): Observable<{ decided: number; variants: VariantView[] }> {
+    return this.http
+      .post<{ decided: number; variants: VariantView[] }>(
+        `${API}/campaigns/${encodeURIComponent(campaignId)}/decisions`,
+        { decision: 'approved', variants },
+        { headers: { 'Idempotency-Key': idempotencyKey } },
+      )
+      .pipe(retryTransient());
+  }
+
   getComments(variantId: string): Observable<CommentThreadView[]> {
     return this.http.get<CommentThreadView[]>(`${API}/variants/${encodeURIComponent(variantId)}/comments`);
   }

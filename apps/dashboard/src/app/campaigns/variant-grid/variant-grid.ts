@@ -1,7 +1,12 @@
 import { afterNextRender, afterRenderEffect, ChangeDetectionStrategy, Component, computed, DestroyRef, ElementRef, inject, input, signal, viewChild } from '@angular/core';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { MatrixInput, QcReport, VariantStatus, VariantView } from '@shotmatrix/contracts';
+import { Session } from '../../auth/session';
+import { describeApiError } from '../../core/api-error';
+import { newIdempotencyKey } from '../../core/request-headers';
+import { ShotmatrixApi } from '../../core/shotmatrix-api';
 import { eventValue } from '../../shared/dom';
+import { bulkApprovable } from './bulk-approve';
 import { StatusChip } from '../../shared/status-chip';
 import { percent } from '../../shared/format';
 import type { StreamState } from '../campaign-events';
@@ -61,6 +66,8 @@ export class VariantGrid {
   readonly streamState = input<StreamState>('connecting');
 
   private readonly route = inject(ActivatedRoute);
+  private readonly api = inject(ShotmatrixApi);
+  protected readonly session = inject(Session);
   private readonly destroyRef = inject(DestroyRef);
   private readonly grid = viewChild.required<ElementRef<HTMLElement>>('grid');
   private readonly panel = viewChild.required<ElementRef<HTMLElement>>('panel');
@@ -99,6 +106,11 @@ export class VariantGrid {
   );
   /** Set once the grid has been measured and its first rows are in the DOM (the board benchmark waits for it). */
   protected readonly painted = computed(() => this.board() !== null && this.range() !== null);
+
+  /** Shown cells this reviewer may approve in one go (none for people who do not decide). */
+  protected readonly approvable = computed(() => bulkApprovable(this.shown(), (market) => this.session.can('variant:decide', market)));
+  protected readonly approving = signal(false);
+  protected readonly bulkMessage = signal<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
   protected readonly streamText = computed(() => STREAM_TEXT[this.streamState()]);
   protected readonly statuses = STATUSES;
@@ -165,6 +177,24 @@ export class VariantGrid {
 
   protected setGroupBy(event: Event): void {
     this.groupBy.set(eventValue(event));
+  }
+
+  /** Approves every approvable shown cell; the board updates from the event stream. */
+  protected approveShown(): void {
+    const cells = this.approvable();
+    if (!cells.length || this.approving()) return;
+    this.approving.set(true);
+    this.bulkMessage.set(null);
+    this.api.approveMany(this.variants()[0].campaignId, cells, newIdempotencyKey()).subscribe({
+      next: (r) => {
+        this.approving.set(false);
+        this.bulkMessage.set({ kind: 'ok', text: `Approved ${r.decided} variant${r.decided === 1 ? '' : 's'}.` });
+      },
+      error: (err: unknown) => {
+        this.approving.set(false);
+        this.bulkMessage.set({ kind: 'error', text: `Nothing was approved: ${describeApiError(err)}` });
+      },
+    });
   }
 
   protected clearFilters(): void {
