@@ -31,6 +31,7 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
   const axeFindings: Array<{ page: string; id: string; impact: string | null; help: string; nodes: number }> = [];
   const scanned = new Set<string>();
   let campaignId = '';
+  let deVariantId = '';
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -159,6 +160,7 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
     const view = (await (await signedInFetch(stack.baseUrl, PEOPLE.de))(`${stack.baseUrl}/api/campaigns/${campaignId}`).then((r) => r.json())) as CampaignView;
     const de = view.variants.find((v) => v.market === 'de')!;
     const jp = view.variants.find((v) => v.market === 'jp')!;
+    deVariantId = de.id;
 
     await bm.goto(`${stack.baseUrl}/variants/${jp.id}`);
     await bm.getByTestId('decision-bar').waitFor();
@@ -191,6 +193,7 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
 
   it('a comment pinned to frame 48 shows at frame 48 and not elsewhere', async () => {
     const bm = pages['brand-de'];
+    await bm.goto(`${stack.baseUrl}/variants/${deVariantId}`);
     const goTo = async (frame: number) => {
       const input = bm.getByTestId('frame-input');
       await input.fill(String(frame));
@@ -210,6 +213,23 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
     await goTo(48);
     await bm.getByTestId('comments-at-frame').filter({ hasText: 'price sticker' }).waitFor();
     await bm.screenshot({ path: path.join(ARTIFACTS, 'review-comment-frame-48.png'), fullPage: true });
+  });
+
+  it('the producer re-renders the German cell with another setting: a new version, and the approval goes stale', async () => {
+    const producer = pages['producer'];
+    const view = (await (await signedInFetch(stack.baseUrl, PEOPLE.producer))(`${stack.baseUrl}/api/campaigns/${campaignId}`).then((r) => r.json())) as CampaignView;
+    const de = view.variants.find((v) => v.market === 'de')!;
+    await producer.goto(`${stack.baseUrl}/variants/${de.id}`);
+    await producer.getByTestId('rerender-open').click();
+    await producer.getByTestId('rerender-structureAdherence').fill('0.6');
+    await producer.getByTestId('rerender-submit').click();
+    await producer.getByTestId('rerender-note').filter({ hasText: 'new version' }).waitFor();
+    // The page follows the new render to the end, then lists both versions.
+    await producer.locator('[data-testid="version"][data-version="2"][data-current="true"]').filter({ hasText: /done/i }).waitFor({ timeout: 180_000 });
+    await producer.getByTestId('stale-badge').waitFor();
+    await producer.screenshot({ path: path.join(ARTIFACTS, 'review-rerendered.png'), fullPage: true });
+    // Producers build and re-render; deciding is the brand manager's.
+    expect(await producer.getByTestId('approve').count()).toBe(0);
   });
 
   it('finds no critical accessibility violations on the pages it visited', async () => {

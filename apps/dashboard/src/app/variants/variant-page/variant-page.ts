@@ -14,6 +14,7 @@ import { CommentsPanel } from '../comments-panel/comments-panel';
 import { DecisionBar } from '../decision-bar/decision-bar';
 import { reviewFps } from '../player-frames';
 import { QcPanel } from '../qc-panel/qc-panel';
+import { RerenderPanel } from '../rerender-panel/rerender-panel';
 import type { Region } from '../region';
 import { commentTicks, markersAtFrame, orderThreads } from '../review-comments';
 import { type PlayerMode, type PlayerSource, ReviewPlayer } from '../review-player/review-player';
@@ -35,7 +36,7 @@ const DELIVERABLE_LABEL: Record<string, string> = {
  */
 @Component({
   selector: 'app-variant-page',
-  imports: [RouterLink, DatePipe, StatusChip, ReviewPlayer, QcPanel, CommentsPanel, DecisionBar, VersionsPanel],
+  imports: [RouterLink, DatePipe, StatusChip, ReviewPlayer, QcPanel, CommentsPanel, DecisionBar, VersionsPanel, RerenderPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './variant-page.html',
   styleUrl: './variant-page.css',
@@ -58,6 +59,12 @@ export class VariantPage {
   protected readonly versionsLoading = signal(false);
 
   protected readonly frame = signal(0);
+  /** Bumped after a re-render is queued: the page loads the variant's new version and follows it. */
+  protected readonly reloads = signal(0);
+  /** Survives the reload a re-render causes, so the producer sees what happened. */
+  protected readonly rerenderNote = signal<string | null>(null);
+  private shownId: string | null = null;
+  protected readonly canEdit = computed(() => this.session.can('campaign:write'));
   protected readonly mode = signal<PlayerMode>('wipe');
   protected readonly drawing = signal(false);
   protected readonly pendingRegion = signal<Region | null>(null);
@@ -139,6 +146,9 @@ export class VariantPage {
 
     effect((onCleanup) => {
       const id = this.id();
+      this.reloads();
+      if (id !== this.shownId) this.rerenderNote.set(null);
+      this.shownId = id;
       this.variant.set(null);
       this.master.set(null);
       this.threads.set([]);
@@ -191,6 +201,11 @@ export class VariantPage {
         stream?.close();
       });
     });
+  }
+
+  protected rerendered(): void {
+    this.rerenderNote.set('Saved: this cell is rendering as a new version; this page follows it.');
+    this.reloads.update((n) => n + 1);
   }
 
   /** The variant as the API has it now (after a conflicting decision). */
