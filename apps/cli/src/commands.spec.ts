@@ -150,6 +150,7 @@ describe('login', () => {
     expect(code).toBe(0);
     expect(JSON.parse(calls[0].body!)).toEqual({ email: 'p@x.com', password: 'secret password' });
     expect(calls[1]).toMatchObject({ path: '/api/auth/tokens', headers: { cookie: 'smx_session=abc' } });
+    expect(calls[2]).toMatchObject({ method: 'POST', path: '/api/auth/logout', headers: { cookie: 'smx_session=abc' } });
     expect(out).toEqual(['export SHOTMATRIX_TOKEN=smx_t_abc']);
     expect(err.join('\n')).toMatch(/signed in as p@x.com \(producer\)/);
   });

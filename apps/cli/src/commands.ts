@@ -125,6 +125,8 @@ export async function login(args: ParsedArgs, api: ApiClient, io: Io, password: 
     type: 'application/json',
     headers: session ? { cookie: session } : {},
   });
+  // The session only served to ask for the token: end it rather than leave it open for hours.
+  if (session) await api.request('POST', '/api/auth/logout', { headers: { cookie: session } }).catch(() => undefined);
   if (args.json) io.out(JSON.stringify({ email: me.email, role: me.role, token: token.token, expiresAt: token.expiresAt }));
   else {
     io.err(`signed in as ${me.email} (${me.role}); this token works until ${token.expiresAt.slice(0, 10)}:`);

@@ -36,7 +36,8 @@ async function readStdin(): Promise<string> {
 }
 
 async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const api = createApiClient(args.api, args.token);
+  // `login` mints a token for whoever signs in: an old $SHOTMATRIX_TOKEN must not ride along (the API prefers it).
+  const api = createApiClient(args.api, args.command === 'login' ? null : args.token);
   switch (args.command) {
     case 'help':
       io.out(HELP);

@@ -110,11 +110,13 @@ export async function renderJob(deps: WorkerDeps, job: RenderJob, signal: AbortS
     // A cancelled render is not tried again: whoever cancelled it meant it.
     const deterministic = isDeterministic(e) || signal.aborted;
     const reason = signal.aborted ? `cancelled: ${describeError(signal.reason ?? e)}` : describeError(e);
-    if (deterministic || final()) {
-      await db.query(`UPDATE render SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE render_key = $1`, [key, reason]);
-    } else {
-      await db.query(`UPDATE render SET status = 'queued', error = $2, updated_at = now() WHERE render_key = $1`, [key, `retrying: ${reason}`]);
-    }
+    // Only while the render is still ours ('rendering'): ops may have cancelled it meanwhile, and a
+    // retry must not bring a cancelled render back, nor a second "failed" announce it twice.
+    const [changed]: [unknown[], number] =
+      deterministic || final()
+        ? await db.query(`UPDATE render SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE render_key = $1 AND status = 'rendering' RETURNING render_key`, [key, reason])
+        : await db.query(`UPDATE render SET status = 'queued', error = $2, updated_at = now() WHERE render_key = $1 AND status = 'rendering' RETURNING render_key`, [key, `retrying: ${reason}`]);
+    if (!changed.length) throw new UnrecoverableError(`the render left 'rendering' while it ran (cancelled?): ${reason}`);
     await publish(deps, key);
     if (deterministic) throw new UnrecoverableError(reason);
     throw e;

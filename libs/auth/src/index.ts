@@ -3,3 +3,4 @@ export * from './passwords';
 export * from './tokens';
 export * from './signed-url';
 export * from './webhook-signature';
+export * from './login-throttle';

@@ -15,12 +15,22 @@ export function passwordProblem(password: unknown): string | null {
 /** argon2id with the library's defaults (19 MiB, 2 passes: OWASP's minimum); ~30 ms here. */
 export const hashPassword = (password: string): Promise<string> => hash(password);
 
+/** At most this many argon2 verifications at once (19 MiB each): a burst of sign-ins queues instead of exhausting memory. */
+const MAX_CONCURRENT_VERIFY = 4;
+let running = 0;
+const waiting: Array<() => void> = [];
+
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+  if (running >= MAX_CONCURRENT_VERIFY) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
   try {
     return await verify(stored, password);
   } catch {
     // A malformed stored hash is a failed sign-in, not a crash.
     return false;
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
   }
 }
 

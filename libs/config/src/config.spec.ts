@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     // Secrets are never echoed into the message.
     [{ ...base, AUTH_ADMIN_EMAIL: 'a@b.co', AUTH_ADMIN_PASSWORD: 'short' }, 'AUTH_ADMIN_PASSWORD must be at least 10 characters'],
     [{ ...base, MEDIA_URL_SECRET: 'tiny' }, 'MEDIA_URL_SECRET must be at least 32 characters'],
+    [{ ...base, REDIS_URL: 'http://u:hunter2@h' }, 'REDIS_URL must be a URL starting with redis:// or rediss:// (got "http://u:***@h/")'],
   ])('names the bad value: %j', (env, problem) => {
     try {
       loadConfig(env);
@@ -33,6 +34,12 @@ describe('loadConfig', () => {
       expect(e).toBeInstanceOf(ConfigError);
       expect((e as ConfigError).problems).toContain(problem);
     }
+  });
+
+  it('makes the session cookie Secure unless the API listens on loopback only', () => {
+    expect(loadConfig(base).auth.cookieSecure).toBe(false);
+    expect(loadConfig({ ...base, HOST: '0.0.0.0' }).auth.cookieSecure).toBe(true);
+    expect(loadConfig({ ...base, HOST: '0.0.0.0', COOKIE_SECURE: 'false' }).auth.cookieSecure).toBe(false);
   });
 
   it('builds an S3 storage config', () => {

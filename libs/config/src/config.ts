@@ -84,8 +84,8 @@ const envSchema = z
     MEDIA_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     MEDIA_URL_TTL_S: intString(60, 7 * 24 * 3600).default(3600),
     SESSION_TTL_H: intString(1, 24 * 90).default(12),
-    // Behind TLS in production; plain http on loopback here.
-    COOKIE_SECURE: boolString.default(false),
+    // Default: Secure unless the API listens on loopback only (plain http on this machine).
+    COOKIE_SECURE: boolString.optional(),
     // Lets webhooks reach loopback and private addresses (tests, on-prem receivers); off by default.
     WEBHOOK_ALLOW_PRIVATE: boolString.default(false),
   })
@@ -176,6 +176,20 @@ export interface AppConfig {
 /** Never echoed back in an error message (it would land in logs). */
 const SECRET_SETTINGS = new Set(['AUTH_ADMIN_PASSWORD', 'MEDIA_URL_SECRET', 'S3_SECRET_ACCESS_KEY', 'INGEST_S3_SECRET_ACCESS_KEY']);
 
+/** A URL's password (DATABASE_URL, REDIS_URL) is replaced before the value is shown. */
+function withoutPassword(v: string): string {
+  try {
+    const u = new URL(v);
+    if (!u.password) return v;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return v;
+  }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -193,7 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? 'environment');
-        const got = typeof env[key] === 'string' && !SECRET_SETTINGS.has(key) ? ` (got "${env[key]}")` : '';
+        const got = typeof env[key] === 'string' && !SECRET_SETTINGS.has(key) ? ` (got "${withoutPassword(env[key] as string)}")` : '';
         const message = i.code === 'invalid_type' && env[key] === undefined ? 'is required' : i.message;
         return `${key} ${message}${got}`;
       }),
@@ -234,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       mediaUrlSecret: e.MEDIA_URL_SECRET ?? null,
       mediaUrlTtlS: e.MEDIA_URL_TTL_S,
       sessionTtlMs: e.SESSION_TTL_H * 3600_000,
-      cookieSecure: e.COOKIE_SECURE,
+      cookieSecure: e.COOKIE_SECURE ?? !isLoopback(e.HOST),
     },
     webhooks: { allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE },
   };

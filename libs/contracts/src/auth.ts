@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codeSchema } from './matrix.schema';
 
 /** Mirrors @shotmatrix/auth (contracts are shared with the browser and may not depend on a server lib). */
 export type RoleName = 'admin' | 'producer' | 'brand-manager' | 'ops' | 'viewer';
@@ -48,7 +49,8 @@ export interface AuditEntryView {
 }
 
 const roleEnum = z.enum(['admin', 'producer', 'brand-manager', 'ops', 'viewer'], { message: 'must be one of admin, producer, brand-manager, ops, viewer' });
-const marketCodes = z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be market codes')).max(200);
+// The matrix's own code rule: a market a brand manager answers for must be one a matrix can name.
+const marketCodes = z.array(codeSchema).max(200);
 
 /** A brand manager without markets could approve nothing; anyone else with markets would be misleading. */
 const scoped = <T extends { role?: RoleName; markets?: string[] }>(v: T, ctx: z.RefinementCtx) => {

@@ -11,7 +11,8 @@ export type DomainErrorKind =
   | 'conflict'
   | 'too-large'
   | 'unsupported-media'
-  | 'precondition-required';
+  | 'precondition-required'
+  | 'rate-limited';
 
 export class DomainError extends Error {
   constructor(

@@ -196,6 +196,9 @@ describe('access: every endpoint × role × market (real Postgres, Redis)', () =
 
   it.each(cases)('%s as %s on a %s cell', async (endpoint, who, market, row) => {
     const status = await statusOf(who, endpoint, market);
+    // "Allowed" means the request got past the guard and was answered for what it is (2xx, or a 4xx about its
+    // content such as 400/404/409), never a server error.
+    expect(status).toBeLessThan(500);
     if (row.allow === 'public') {
       expect([401, 403]).not.toContain(status);
     } else if (row.allow === 'signed') {

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Principal } from '@shotmatrix/auth';
 import { accountUpdateSchema, inviteSchema, type AccountView, type InvitationView } from '@shotmatrix/contracts';
+import { NoIdempotency } from '../common/idempotency.interceptor';
 import { Access, CurrentUser } from './access.decorator';
 import { AccountsService } from './accounts.service';
 
@@ -20,6 +21,7 @@ export class AccountsController {
 
   @Post('invitations')
   @Access('account:manage')
+  @NoIdempotency()
   @ApiOperation({ summary: 'Invite someone with a role (brand managers with their markets); returns the link to send them, once' })
   @ApiBody({ schema: z.toJSONSchema(inviteSchema, { io: 'input' }) as object })
   invite(@Body() body: unknown, @CurrentUser() who: Principal): Promise<InvitationView> {

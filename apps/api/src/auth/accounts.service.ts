@@ -52,7 +52,8 @@ export class AccountsService implements OnApplicationBootstrap {
     const hash = await hashPassword(admin.password);
     const created: Array<{ id: string }> = await this.db.query(
       `INSERT INTO account (email, name, password_hash, role)
-       SELECT $1, 'Administrator', $2, 'admin' WHERE NOT EXISTS (SELECT 1 FROM account) RETURNING id`,
+       SELECT $1, 'Administrator', $2, 'admin' WHERE NOT EXISTS (SELECT 1 FROM account)
+       ON CONFLICT DO NOTHING RETURNING id`,
       [admin.email, hash],
     );
     if (created.length) {
@@ -113,6 +114,12 @@ export class AccountsService implements OnApplicationBootstrap {
     if (!isUuid(id)) throw notFound('account', id);
     const input = parseBody(accountUpdateSchema, body);
     return this.db.transaction(async (m) => {
+      // A change of role or state may take away an admin: lock every enabled admin first, always in id order, so
+      // two admins demoting each other at once are serialised (not deadlocked) and the second sees the first's result.
+      const admins: Array<{ id: string }> =
+        input.role !== undefined || input.disabled
+          ? await m.query(`SELECT id FROM account WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`)
+          : [];
       const [before]: AccountRow[] = await m.query(`SELECT id, email, name, role, markets, disabled_at, created_at FROM account WHERE id = $1 FOR UPDATE`, [id]);
       if (!before) throw notFound('account', id);
       const role = input.role ?? before.role;
@@ -121,11 +128,12 @@ export class AccountsService implements OnApplicationBootstrap {
       if (role !== 'brand-manager' && markets.length) throw new DomainError('VALIDATION_FAILED', 'markets: only brand managers are scoped to markets');
       // An installation must keep one way in: the last enabled admin cannot demote or disable themselves away.
       if (before.role === 'admin' && (role !== 'admin' || input.disabled)) {
-        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM account WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`, [id]);
+        const n = admins.filter((a) => a.id !== id).length;
         if (n === 0) throw new DomainError('LAST_ADMIN', 'this is the last enabled admin; make someone else admin first', 'conflict');
       }
       const disabled = input.disabled ?? before.disabled_at !== null;
-      const [after]: AccountRow[] = await m.query(
+      // UPDATE … RETURNING comes back from TypeORM as [rows, count].
+      const [[after]]: [AccountRow[], number] = await m.query(
         `UPDATE account SET role = $2, markets = $3, name = $4, updated_at = now(),
            disabled_at = CASE WHEN $5 THEN coalesce(disabled_at, now()) ELSE NULL END
          WHERE id = $1 RETURNING id, email, name, role, markets, disabled_at, created_at`,

@@ -2,14 +2,25 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '@shotmatrix/auth';
+import { DomainError } from '@shotmatrix/domain';
 import type { AppConfig } from '@shotmatrix/config';
 import { apiTokenSchema, type InvitationView, type MeView } from '@shotmatrix/contracts';
 import { APP_CONFIG } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
+import { NoIdempotency } from '../common/idempotency.interceptor';
 import { Access, CurrentUser, Public } from './access.decorator';
 import { AccountsService, toMeView } from './accounts.service';
 import { SESSION_COOKIE, bearerToken, sessionCookie, sessionCookieOptions } from './cookies';
 import { SessionsService } from './sessions.service';
+
+/**
+ * Sign-in and sign-up take JSON only: a plain HTML form on another site can post
+ * url-encoded bodies without a CORS preflight, and would sign a victim into an
+ * account of the attacker's choosing.
+ */
+function requireJson(req: Request): void {
+  if (!req.is('application/json')) throw new DomainError('JSON_REQUIRED', 'send the body as application/json', 'unsupported-media');
+}
 
 @ApiTags('auth')
 @Controller('auth')
@@ -22,10 +33,13 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @NoIdempotency()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with e-mail and password; sets the session cookie' })
-  async login(@Body() body: { email?: unknown; password?: unknown } | undefined, @Res({ passthrough: true }) res: Response): Promise<MeView> {
-    const { token, principal } = await this.sessions.login(body?.email, body?.password);
+  async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView> {
+    requireJson(req);
+    const body = req.body as { email?: unknown; password?: unknown } | undefined;
+    const { token, principal } = await this.sessions.login(body?.email, body?.password, req.ip ?? 'unknown');
     res.cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config.auth.cookieSecure, this.config.auth.sessionTtlMs));
     return toMeView(principal);
   }
@@ -49,8 +63,11 @@ export class AuthController {
 
   @Post('tokens')
   @Access('self')
+  @NoIdempotency()
   @ApiOperation({ summary: 'A personal API token for scripts and the CLI (Authorization: Bearer …); shown once' })
-  async token(@CurrentUser() who: Principal, @Body() body: unknown): Promise<{ token: string; expiresAt: string }> {
+  async token(@CurrentUser() who: Principal, @Body() body: unknown, @Req() req: Request & { authVia?: string }): Promise<{ token: string; expiresAt: string }> {
+    // A leaked token must not be able to renew itself: new tokens come from a signed-in session only.
+    if (req.authVia !== 'session') throw new DomainError('TOKEN_FROM_TOKEN', 'API tokens are made from a signed-in session, not with another token', 'forbidden');
     const { label } = parseBody(apiTokenSchema, body);
     const { token, expiresAt } = await this.sessions.createApiToken(who, label);
     return { token, expiresAt: expiresAt.toISOString() };
@@ -65,10 +82,12 @@ export class AuthController {
 
   @Post('invitations/accept')
   @Public()
+  @NoIdempotency()
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an invitation: create the account with a name and password, and sign in' })
-  async accept(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<MeView> {
-    const principal = await this.accounts.acceptInvitation(body);
+  async accept(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView> {
+    requireJson(req);
+    const principal = await this.accounts.acceptInvitation(req.body);
     const { token } = await this.sessions.issue(principal.id, 'session', null, this.config.auth.sessionTtlMs);
     res.cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config.auth.cookieSecure, this.config.auth.sessionTtlMs));
     return toMeView(principal);

@@ -6,7 +6,12 @@ export const SESSION_COOKIE = 'smx_session';
 export function sessionCookie(req: Request): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return null; // a mangled cookie is no session
+    }
   }
   return null;
 }

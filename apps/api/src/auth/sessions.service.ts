@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decoyHash, newToken, tokenHash, verifyPassword, type Principal } from '@shotmatrix/auth';
+import { decoyHash, LoginThrottle, newToken, tokenHash, verifyPassword, type Principal } from '@shotmatrix/auth';
 import type { AppConfig } from '@shotmatrix/config';
 import { DomainError } from '@shotmatrix/domain';
 import { APP_CONFIG } from '../common/tokens';
@@ -22,6 +22,8 @@ const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
 /** Sign-in, sign-out and turning a presented token into a person. */
 @Injectable()
 export class SessionsService {
+  private readonly throttle = new LoginThrottle();
+
   constructor(
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,9 +47,14 @@ export class SessionsService {
     return toPrincipal(row);
   }
 
-  async login(email: unknown, password: unknown): Promise<{ token: string; principal: Principal; expiresAt: Date }> {
+  /** `client`: the caller's address, for slowing down guessing from one place. */
+  async login(email: unknown, password: unknown, client: string): Promise<{ token: string; principal: Principal; expiresAt: Date }> {
     if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
       throw new DomainError('LOGIN_INVALID', 'send {"email", "password"} as JSON');
+    }
+    const wait = this.throttle.retryAfterS(email, client);
+    if (wait > 0) {
+      throw new DomainError('LOGIN_THROTTLED', `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`, 'rate-limited');
     }
     const rows: Array<PrincipalRow & { password_hash: string; disabled_at: Date | null }> = await this.db.query(
       `SELECT id, email, name, role, markets, password_hash, disabled_at FROM account WHERE lower(email) = lower($1)`,
@@ -57,8 +64,12 @@ export class SessionsService {
     // Unknown e-mail: still spend a verification, so timing does not tell which addresses exist.
     const ok = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
     if (!row || !ok || row.disabled_at) {
+      this.throttle.failed(email, client);
+      // Failed sign-ins leave a trace: guessing shows up in the audit log.
+      await this.audit.record({ action: 'session.login_failed', entity: 'account', entityId: row?.id ?? null, after: { email, client } }, undefined, null);
       throw new DomainError('LOGIN_FAILED', 'the e-mail address or password is wrong (or the account is disabled)', 'unauthenticated');
     }
+    this.throttle.succeeded(email);
     const principal = toPrincipal(row);
     const { token, expiresAt } = await this.issue(principal.id, 'session', null, this.config.auth.sessionTtlMs);
     await this.audit.record({ action: 'session.login', entity: 'account', entityId: principal.id }, undefined, principal);

@@ -20,6 +20,8 @@ export interface VariantRow {
   outputs: Record<string, string> | null;
   qc: (Omit<QcReport, 'heatmapUrl'> & { heatmapKey?: string | null }) | null;
   updated_at: Date;
+  /** When the render reached done or failed (the same for every process that reads it). */
+  finished_at: Date | null;
   approval_id: string | null;
   approval_comment: string | null;
   decision: 'approved' | 'rejected' | null;
@@ -30,7 +32,7 @@ export interface VariantRow {
 
 export const VARIANT_ROWS_SQL = `
   SELECT v.id, v.campaign_id, v.cell_key, v.coords, v.render_key,
-         r.status, r.error, r.output_key, r.thumbnail_key, r.frame_count, r.duration_s, r.outputs, r.qc,
+         r.status, r.error, r.output_key, r.thumbnail_key, r.frame_count, r.duration_s, r.outputs, r.qc, r.finished_at,
          greatest(v.updated_at, r.updated_at, a.decided_at) AS updated_at,
          a.id AS approval_id, a.comment AS approval_comment, a.decision, a.decided_by, a.decided_at, a.render_key AS approved_key
   FROM variant v

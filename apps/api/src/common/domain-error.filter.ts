@@ -12,6 +12,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   'too-large': HttpStatus.PAYLOAD_TOO_LARGE,
   'unsupported-media': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   'precondition-required': HttpStatus.PRECONDITION_REQUIRED,
+  'rate-limited': HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** The one place where errors become HTTP responses: every error body has a code and a readable message. */

@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { canonicalJson, DomainError } from '@shotmatrix/domain';
+import { requestContext } from '../auth/request-context';
+
+const NO_IDEMPOTENCY = 'shotmatrix:no-idempotency';
+/**
+ * For endpoints whose answer carries a secret shown once (API tokens,
+ * invitation links, webhook secrets) or sets a session: never stored, never
+ * replayed; a retry makes a new one.
+ */
+export const NoIdempotency = () => SetMetadata(NO_IDEMPOTENCY, true);
 
 const POLL_MS = 50;
 const WAIT_MS = 60_000;
@@ -16,17 +26,22 @@ const WAIT_MS = 60_000;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<Request>();
     const raw = req.headers['idempotency-key'];
     if (req.method !== 'POST' || raw === undefined) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(NO_IDEMPOTENCY, [ctx.getHandler(), ctx.getClass()])) return next.handle();
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
       throw new DomainError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1-200 visible ASCII characters');
     }
-    const scope = `POST ${req.path}`;
+    // Per person: one user's key never replays another user's answer (the guard ran first and set who it is).
+    const scope = `POST ${req.path} ${requestContext()?.principal?.id ?? 'anonymous'}`;
     return from(this.run(scope, key, requestHash(req), () => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 

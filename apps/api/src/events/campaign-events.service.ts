@@ -81,8 +81,9 @@ export class CampaignEventsService implements OnModuleInit, OnModuleDestroy {
     if (status !== 'done' && status !== 'failed') return;
     const byCampaign = new Map<string, VariantRow[]>();
     for (const r of rows) byCampaign.set(r.campaign_id, [...(byCampaign.get(r.campaign_id) ?? []), r]);
+    // The render's finish time keys the happening: every API process reads the same one.
+    const at = rows[0].finished_at ? new Date(rows[0].finished_at).toISOString() : 'unknown';
     for (const [campaignId, list] of byCampaign) {
-      const at = new Date(Math.max(...list.map((r) => new Date(r.updated_at).getTime()))).toISOString();
       await this.notifications.renderChanged(campaignId, list.map((r) => r.id), renderKey, status, list[0].error, at);
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '@shotmatrix/auth';
@@ -33,7 +34,7 @@ export class NotificationsService {
     private readonly deliverer: WebhookDeliverer,
   ) {}
 
-  async decided(campaignId: string, variantIds: string[], decision: 'approved' | 'rejected', who: Principal): Promise<void> {
+  async decided(campaignId: string, variantIds: string[], approvalIds: string[], decision: 'approved' | 'rejected', who: Principal): Promise<void> {
     const n = variantIds.length;
     await this.emit({
       type: decision === 'approved' ? 'variant.approved' : 'variant.rejected',
@@ -42,11 +43,12 @@ export class NotificationsService {
       actor: who,
       message: `${who.name} ${decision} ${n === 1 ? 'a variant' : `${n} variants`}`,
       notify: ['producer', 'admin'],
-      dedupeKey: `${decision}:${variantIds.join(',')}:${Date.now()}`,
+      // The decisions' own ids, hashed: short whatever the batch size (a unique index caps key length).
+      dedupeKey: `decision:${createHash('sha256').update(approvalIds.join(',')).digest('hex')}`,
     });
   }
 
-  async commented(campaignId: string, variantId: string, who: Principal): Promise<void> {
+  async commented(campaignId: string, variantId: string, commentId: string, who: Principal): Promise<void> {
     await this.emit({
       type: 'comment.created',
       campaignId,
@@ -54,7 +56,7 @@ export class NotificationsService {
       actor: who,
       message: `${who.name} commented on a variant`,
       notify: ['producer', 'brand-manager'],
-      dedupeKey: `comment:${variantId}:${Date.now()}`,
+      dedupeKey: `comment:${commentId}`,
     });
   }
 

@@ -76,17 +76,19 @@ export class ReviewsService {
 
   async decide(variantId: string, body: unknown, who: Principal): Promise<VariantView> {
     const input = parseBody(decisionSchema, body);
-    const campaignId = await this.db.transaction(async (m) => {
+    const { campaignId, approvalId } = await this.db.transaction(async (m) => {
       const v = await this.lockVariant(m, variantId);
       this.assertMarket(who, 'variant:decide', v);
-      await this.record(m, v, input, who);
+      const approvalId = await this.record(m, v, input, who);
       if (input.decision === 'rejected') {
+        const frame = input.frame ?? 0;
+        await this.assertFrame(m, v, frame);
         // The reason is also a comment on the frame, so the producer finds it in the review thread.
-        await this.insertComment(m, v, { body: input.comment!, frame: input.frame ?? 0, region: null, parentId: null }, who);
+        await this.insertComment(m, v, { body: input.comment!, frame, region: null, parentId: null }, who);
       }
-      return v.campaign_id;
+      return { campaignId: v.campaign_id, approvalId };
     });
-    await this.afterDecisions(campaignId, [variantId], input.decision, who);
+    await this.afterDecisions(campaignId, [variantId], [approvalId], input.decision, who);
     return this.variantView(variantId);
   }
 
@@ -95,17 +97,19 @@ export class ReviewsService {
     const input = parseBody(bulkDecisionSchema, body);
     const ids = input.variants.map((v) => v.id);
     if (new Set(ids).size !== ids.length) throw new DomainError('VALIDATION_FAILED', 'variants: each variant may appear once');
-    await this.db.transaction(async (m) => {
-      // A stable lock order: two bulk approvals over overlapping cells cannot deadlock.
-      const locked = await this.lockVariants(m, [...ids].sort());
+    const approvalIds = await this.db.transaction(async (m) => {
+      // lockVariants locks in id order: two bulk approvals over overlapping cells cannot deadlock.
+      const locked = await this.lockVariants(m, ids);
+      const made: string[] = [];
       for (const req of input.variants) {
         const v = locked.get(req.id);
         if (!v || v.campaign_id !== campaignId) throw notFound('variant', req.id);
         this.assertMarket(who, 'variant:decide', v);
-        await this.record(m, v, { decision: 'approved', comment: null, basedOn: req.basedOn }, who);
+        made.push(await this.record(m, v, { decision: 'approved', comment: null, basedOn: req.basedOn }, who));
       }
+      return made;
     });
-    await this.afterDecisions(campaignId, ids, 'approved', who);
+    await this.afterDecisions(campaignId, ids, approvalIds, 'approved', who);
     const rows = await this.campaigns.variantRows('v.id = ANY($1::uuid[])', [ids]);
     return { decided: ids.length, variants: rows.map(toVariantView(this.campaigns.mediaUrl)) };
   }
@@ -128,10 +132,7 @@ export class ReviewsService {
     const { id, campaignId } = await this.db.transaction(async (m) => {
       const v = await this.lockVariant(m, variantId);
       this.assertMarket(who, 'variant:comment', v);
-      const [frames]: Array<{ frame_count: number | null }> = await m.query(`SELECT frame_count FROM render WHERE render_key = $1`, [v.render_key]);
-      if (frames?.frame_count != null && input.frame >= frames.frame_count) {
-        throw new DomainError('VALIDATION_FAILED', `frame: this variant has frames 0 to ${frames.frame_count - 1}, got ${input.frame}`);
-      }
+      await this.assertFrame(m, v, input.frame);
       if (input.parentId) {
         const [parent] = await m.query(`SELECT 1 FROM comment WHERE id = $1 AND variant_id = $2`, [input.parentId, variantId]);
         if (!parent) throw new DomainError('VALIDATION_FAILED', `parentId: comment ${input.parentId} is not on this variant`);
@@ -139,20 +140,23 @@ export class ReviewsService {
       const id = await this.insertComment(m, v, { body: input.body, frame: input.frame, region: input.region ?? null, parentId: input.parentId ?? null }, who);
       return { id, campaignId: v.campaign_id };
     });
-    await this.notifications.commented(campaignId, variantId, who);
+    await this.notifications.commented(campaignId, variantId, id, who);
     return (await this.comments(variantId)).flatMap((t) => [t, ...t.replies]).find((c) => c.id === id)!;
   }
 
   async resolveComment(commentId: string, resolved: boolean, who: Principal): Promise<CommentView> {
     if (!isUuid(commentId)) throw notFound('comment', commentId);
     const variantId = await this.db.transaction(async (m) => {
+      // Same lock order as a reply (variant, then comment), or the two could deadlock.
+      const [owner]: Array<{ variant_id: string }> = await m.query(`SELECT variant_id FROM comment WHERE id = $1`, [commentId]);
+      if (!owner) throw notFound('comment', commentId);
+      const v = await this.lockVariant(m, owner.variant_id);
+      this.assertMarket(who, 'variant:comment', v);
       const [c]: Array<{ variant_id: string; resolved_at: Date | null; resolved_by: string | null }> = await m.query(
-        `SELECT variant_id, resolved_at, resolved_by FROM comment WHERE id = $1 FOR UPDATE`,
+        `SELECT variant_id, resolved_at, resolved_by FROM comment WHERE id = $1 FOR NO KEY UPDATE`,
         [commentId],
       );
       if (!c) throw notFound('comment', commentId);
-      const v = await this.lockVariant(m, c.variant_id);
-      this.assertMarket(who, 'variant:comment', v);
       await m.query(
         resolved ? `UPDATE comment SET resolved_at = now(), resolved_by = $2 WHERE id = $1` : `UPDATE comment SET resolved_at = NULL, resolved_by = NULL WHERE id = $1`,
         resolved ? [commentId, who.id] : [commentId],
@@ -210,7 +214,13 @@ export class ReviewsService {
     });
   }
 
-  private async record(m: EntityManager, v: LockedVariant, req: { decision: 'approved' | 'rejected'; comment: string | null; basedOn: string | null }, who: Principal) {
+  /** Writes the decision (and its audit entry) and returns its id. */
+  private async record(
+    m: EntityManager,
+    v: LockedVariant,
+    req: { decision: 'approved' | 'rejected'; comment: string | null; basedOn: string | null },
+    who: Principal,
+  ): Promise<string> {
     const [latestRow]: Array<{ id: string; decision: 'approved' | 'rejected'; decided_by: string | null; render_key: string; comment: string | null }> = await m.query(
       `SELECT id, decision, decided_by, render_key, comment FROM approval WHERE variant_id = $1 ORDER BY decided_at DESC LIMIT 1`,
       [v.id],
@@ -236,6 +246,14 @@ export class ReviewsService {
       },
       m,
     );
+    return row.id;
+  }
+
+  private async assertFrame(m: EntityManager, v: LockedVariant, frame: number): Promise<void> {
+    const [r]: Array<{ frame_count: number | null }> = await m.query(`SELECT frame_count FROM render WHERE render_key = $1`, [v.render_key]);
+    if (r?.frame_count != null && frame >= r.frame_count) {
+      throw new DomainError('VALIDATION_FAILED', `frame: this variant has frames 0 to ${r.frame_count - 1}, got ${frame}`);
+    }
   }
 
   private async insertComment(
@@ -252,9 +270,9 @@ export class ReviewsService {
     return row.id;
   }
 
-  private async afterDecisions(campaignId: string, variantIds: string[], decision: 'approved' | 'rejected', who: Principal) {
+  private async afterDecisions(campaignId: string, variantIds: string[], approvalIds: string[], decision: 'approved' | 'rejected', who: Principal) {
     await this.events.publishVariants(variantIds);
-    await this.notifications.decided(campaignId, variantIds, decision, who);
+    await this.notifications.decided(campaignId, variantIds, approvalIds, decision, who);
   }
 
   private assertMarket(who: Principal, permission: 'variant:decide' | 'variant:comment', v: LockedVariant) {

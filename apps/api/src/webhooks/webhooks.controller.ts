@@ -5,6 +5,7 @@ import type { Principal } from '@shotmatrix/auth';
 import { webhookCreateSchema, type WebhookDeliveryView, type WebhookView } from '@shotmatrix/contracts';
 import { Access, CurrentUser } from '../auth/access.decorator';
 import { WebhooksService } from './webhooks.service';
+import { NoIdempotency } from '../common/idempotency.interceptor';
 
 @ApiTags('webhooks')
 @Controller('webhooks')
@@ -20,6 +21,7 @@ export class WebhooksController {
 
   @Post()
   @Access('webhook:manage')
+  @NoIdempotency()
   @ApiOperation({
     summary: 'Register a webhook for some events; the response carries its signing secret, once',
     description:

@@ -3,7 +3,8 @@
  * API (lower-case letters, digits, '-' and '_'; up to 32 characters), checked
  * here only so the mistake is named before saving.
  */
-const MARKET_CODE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** The matrix's market code rule (contracts' codeSchema): 1–40 lower-case letters, digits or dashes. */
+const MARKET_CODE = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 export interface ParsedMarkets {
   markets: string[];

@@ -1,3 +1,4 @@
+import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, input, output, signal } from '@angular/core';
 import { switchMap } from 'rxjs';
 import type { CampaignView, VariantView } from '@shotmatrix/contracts';
@@ -22,7 +23,7 @@ import { CELL_SETTINGS, currentCellSettings, settingProblem, withCellSettings, t
         <h2 id="rerender-title">Re-render with changes</h2>
       </header>
       <div class="panel-body">
-      <p class="hint">Settings for this cell only. Blank keeps the campaign's value.</p>
+      <p class="hint">Settings for this cell only; blank keeps the campaign's value. Saving expands the matrix, so other saved matrix edits are rendered too.</p>
       @if (campaign()) {
         <form (submit)="$event.preventDefault(); submit()">
           <div class="fields">
@@ -41,16 +42,16 @@ import { CELL_SETTINGS, currentCellSettings, settingProblem, withCellSettings, t
               </label>
             }
           </div>
-          @if (problem(); as p) {
-            <p class="error" role="alert" data-testid="rerender-error">{{ p }}</p>
-          }
-          @if (done(); as d) {
-            <p class="ok" role="status" data-testid="rerender-result">{{ d }}</p>
-          }
           <button type="submit" class="btn" data-testid="rerender-submit" [disabled]="busy()">{{ busy() ? 'Saving…' : 'Save and re-render' }}</button>
         </form>
       } @else {
         <button type="button" class="btn btn-ghost" data-testid="rerender-open" (click)="open()">Change settings…</button>
+      }
+      @if (problem(); as p) {
+        <p class="error" role="alert" data-testid="rerender-error">{{ p }}</p>
+      }
+      @if (done(); as d) {
+        <p class="ok" role="status" data-testid="rerender-result">{{ d }}</p>
       }
       </div>
     </section>
@@ -79,6 +80,8 @@ export class RerenderPanel {
   protected readonly busy = signal(false);
 
   protected open(): void {
+    this.problem.set(null);
+    this.done.set(null);
     this.api.getCampaign(this.variant().campaignId).subscribe({
       next: (c) => {
         this.campaign.set(c);
@@ -87,6 +90,11 @@ export class RerenderPanel {
       },
       error: (err: unknown) => this.problem.set(describeApiError(err)),
     });
+  }
+
+  /** The matrix as it is now, keeping what was typed. */
+  private reloadCampaign(): void {
+    this.api.getCampaign(this.variant().campaignId).subscribe({ next: (c) => this.campaign.set(c), error: () => undefined });
   }
 
   protected set(key: CellSettingKey, event: Event): void {
@@ -122,8 +130,9 @@ export class RerenderPanel {
         },
         error: (err: unknown) => {
           this.busy.set(false);
-          // A 409 means someone edited the matrix meanwhile: reopen to start from theirs.
           this.problem.set(describeApiError(err));
+          // A 409: someone edited the matrix meanwhile. Start again from their version (typed values stay in the inputs).
+          if (err instanceof HttpErrorResponse && err.status === 409) this.reloadCampaign();
         },
       });
   }
