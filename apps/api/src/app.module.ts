@@ -81,7 +81,7 @@ class DispatchLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 @Module({})
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes('*');
+    consumer.apply(requestContextMiddleware).forRoutes('{*path}');
   }
 
   static forRoot(config: AppConfig): DynamicModule {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { codeSchema } from './matrix.schema';
+import { ROLES, type Role } from './policy';
 
-/** Mirrors @shotmatrix/auth (contracts are shared with the browser and may not depend on a server lib). */
-export type RoleName = 'admin' | 'producer' | 'brand-manager' | 'ops' | 'viewer';
+export type RoleName = Role;
 
 export interface MeView {
   id: string;
@@ -48,7 +48,7 @@ export interface AuditEntryView {
   after: unknown;
 }
 
-const roleEnum = z.enum(['admin', 'producer', 'brand-manager', 'ops', 'viewer'], { message: 'must be one of admin, producer, brand-manager, ops, viewer' });
+const roleEnum = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 // The matrix's own code rule: a market a brand manager answers for must be one a matrix can name.
 const marketCodes = z.array(codeSchema).max(200);
 

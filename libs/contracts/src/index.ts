@@ -6,3 +6,4 @@ export * from './keyframes';
 export * from './qc';
 export * from './auth';
 export * from './ops';
+export * from './policy';

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Principal } from '@shotmatrix/auth';
 import { DomainError } from '@shotmatrix/domain';
 import type { AppConfig } from '@shotmatrix/config';
-import { apiTokenSchema, type InvitationView, type MeView } from '@shotmatrix/contracts';
+import { acceptInvitationSchema, apiTokenSchema, loginSchema, type InvitationView, type MeView } from '@shotmatrix/contracts';
 import { APP_CONFIG } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
 import { NoIdempotency } from '../common/idempotency.interceptor';
@@ -34,6 +35,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @NoIdempotency()
+  @ApiBody({ schema: z.toJSONSchema(loginSchema) as object })
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with e-mail and password; sets the session cookie' })
   async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView> {
@@ -83,6 +85,7 @@ export class AuthController {
   @Post('invitations/accept')
   @Public()
   @NoIdempotency()
+  @ApiBody({ schema: z.toJSONSchema(acceptInvitationSchema) as object })
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an invitation: create the account with a name and password, and sign in' })
   async accept(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeView> {

@@ -1,2 +1,1 @@
-/** Mirrors @shotmatrix/auth's roles (persistence may not depend on an adapter); the table's CHECK holds the same list. */
-export type Role = 'admin' | 'producer' | 'brand-manager' | 'ops' | 'viewer';
+export type { Role } from '@shotmatrix/contracts';

@@ -1,28 +1,11 @@
 /**
- * The dashboard's mirror of who may do what, read from the signed-in person's
- * MeView. It only decides what to offer: the API checks again on every call.
- * Plain TypeScript (no Angular) so the rule is table-tested.
+ * Who may do what, for the signed-in person: the API's own policy table
+ * (contracts' policy.ts) applied to their MeView. It only decides what to
+ * offer: the API checks again on every call.
  */
-import type { MeView, RoleName } from '@shotmatrix/contracts';
+import { can, isMarketScoped, roleHas, type MeView, type Permission, type RoleName } from '@shotmatrix/contracts';
 
-export const PERMISSIONS = [
-  'self',
-  'campaign:read',
-  'campaign:write',
-  'variant:decide',
-  'variant:comment',
-  'ops:read',
-  'ops:operate',
-  'account:manage',
-  'audit:read',
-  'webhook:manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-export const ROLES: readonly RoleName[] = ['admin', 'producer', 'brand-manager', 'ops', 'viewer'];
-
-/** Held by a brand manager only for the markets they answer for (as the API's policy says). */
-const MARKET_SCOPED: ReadonlySet<Permission> = new Set<Permission>(['variant:decide', 'variant:comment']);
+export { PERMISSIONS, ROLES, type Permission } from '@shotmatrix/contracts';
 
 export type Who = Pick<MeView, 'role' | 'markets' | 'permissions'>;
 
@@ -32,15 +15,14 @@ export type Who = Pick<MeView, 'role' | 'markets' | 'permissions'>;
  * `holdsAnywhere` to ask "for some market".
  */
 export function may(who: Who | null | undefined, permission: Permission, market?: string): boolean {
-  if (!who || !who.permissions.includes(permission)) return false;
-  if (who.role !== 'brand-manager' || !MARKET_SCOPED.has(permission)) return true;
-  return market !== undefined && who.markets.includes(market);
+  // The list the API sent decides (it may narrow a role); the shared table adds the market scope.
+  return !!who && who.permissions.includes(permission) && can(who, permission, market);
 }
 
 /** Does the person hold the permission for at least one market (or unscoped)? For showing a column or a panel at all. */
 export function holdsAnywhere(who: Who | null | undefined, permission: Permission): boolean {
-  if (!who || !who.permissions.includes(permission)) return false;
-  return who.role !== 'brand-manager' || !MARKET_SCOPED.has(permission) || who.markets.length > 0;
+  if (!who || !who.permissions.includes(permission) || !roleHas(who.role, permission)) return false;
+  return who.role !== 'brand-manager' || !isMarketScoped(permission) || who.markets.length > 0;
 }
 
 export const ROLE_LABEL: Record<RoleName, string> = {
