@@ -16,10 +16,11 @@ import { ago, notificationLink, unreadCount } from './notification-list';
   imports: [RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div class="bell">
+    <div class="bell" (keydown.escape)="close(bellButton)">
       <button
         type="button"
         class="btn btn-small"
+        #bellButton
         data-testid="notifications"
         [attr.aria-expanded]="open()"
         aria-controls="notification-panel"
@@ -85,6 +86,13 @@ export class NotificationBell {
   protected toggle(): void {
     this.open.update((o) => !o);
     if (this.open()) this.refresh();
+  }
+
+  /** Escape closes the list and gives focus back to the button that opened it. */
+  protected close(button: HTMLButtonElement): void {
+    if (!this.open()) return;
+    this.open.set(false);
+    button.focus();
   }
 
   protected markRead(): void {

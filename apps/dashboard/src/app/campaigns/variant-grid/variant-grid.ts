@@ -183,6 +183,7 @@ export class VariantGrid {
   protected approveShown(): void {
     const cells = this.approvable();
     if (!cells.length || this.approving()) return;
+    if (!window.confirm(`Approve ${cells.length} variant${cells.length === 1 ? '' : 's'} as shown? Each decision is recorded under your name.`)) return;
     this.approving.set(true);
     this.bulkMessage.set(null);
     this.api.approveMany(this.variants()[0].campaignId, cells, newIdempotencyKey()).subscribe({
