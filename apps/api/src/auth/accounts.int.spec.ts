@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@shotmatrix/persistence';
 import { createTestEnv, signedInFetch, TEST_ADMIN, type TestEnv } from '@shotmatrix/testing';
 import { createApiApp } from '../bootstrap';
+import { SessionsService } from './sessions.service';
 
 /** People and sessions against the real database: invitations, sign-in, tokens, disabling, the last admin. */
 describe('accounts and sessions (real Postgres, Redis)', () => {
@@ -133,5 +134,26 @@ describe('accounts and sessions (real Postgres, Redis)', () => {
     expect((await post('/auth/login', { email: 'vic@agency.example', password: 'a long password' })).status).toBe(401);
     const audit = await db.query(`SELECT action, before->>'disabled' AS was, after->>'disabled' AS now FROM audit_log WHERE entity_id = $1 AND action = 'account.update'`, [vicId]);
     expect(audit).toEqual([{ action: 'account.update', was: 'false', now: 'true' }]);
+  });
+
+  it('ends an open event stream when its session ends', async () => {
+    app.get(SessionsService).streamCheckMs = 200;
+    const [c] = await db.query(`INSERT INTO campaign (name) VALUES ('Streams') RETURNING id`);
+    const session = await signedInFetch(base, TEST_ADMIN);
+    const res = await session(`${base}/api/campaigns/${c.id}/events`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('"type":"snapshot"')) text += new TextDecoder().decode((await reader.read()).value);
+    expect((await session(`${base}/api/auth/logout`, { method: 'POST' })).status).toBe(204);
+    // The server closes the stream within a check or two; the reader then sees its end.
+    const ended = await Promise.race([
+      (async () => {
+        for (;;) if ((await reader.read()).done) return true;
+      })(),
+      new Promise((r) => setTimeout(() => r(false), 5000)),
+    ]);
+    expect(ended).toBe(true);
+    expect((await session(`${base}/api/campaigns/${c.id}/events`)).status).toBe(401);
   });
 });

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decoyHash, LoginThrottle, newToken, tokenHash, verifyPassword, type Principal } from '@shotmatrix/auth';
+import type { Request } from 'express';
+import { filter, from, interval, Observable, switchMap, takeUntil } from 'rxjs';
+import { decoyHash, LoginThrottle, newToken, roleHas, tokenHash, verifyPassword, type Permission, type Principal } from '@shotmatrix/auth';
+import { bearerToken, sessionCookie } from './cookies';
 import type { AppConfig } from '@shotmatrix/config';
 import { DomainError } from '@shotmatrix/domain';
 import { APP_CONFIG } from '../common/tokens';
@@ -23,6 +26,8 @@ const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
 @Injectable()
 export class SessionsService {
   private readonly throttle = new LoginThrottle();
+  /** How often an open event stream checks that its session still holds (tests shorten it). */
+  streamCheckMs = 15_000;
 
   constructor(
     private readonly db: DataSource,
@@ -74,6 +79,21 @@ export class SessionsService {
     const { token, expiresAt } = await this.issue(principal.id, 'session', null, this.config.auth.sessionTtlMs);
     await this.audit.record({ action: 'session.login', entity: 'account', entityId: principal.id }, undefined, principal);
     return { token, principal, expiresAt };
+  }
+
+  /**
+   * An event stream is authorised when it opens; this ends it once the session
+   * behind it does (signed out, expired, account disabled) or no longer holds
+   * the permission (role changed), so a board does not keep streaming to
+   * someone who lost access. The browser's reconnect then meets a 401.
+   */
+  whileValid<T>(req: Request, permission: Permission, source: Observable<T>): Observable<T> {
+    const token = bearerToken(req) ?? sessionCookie(req);
+    const ended = interval(this.streamCheckMs).pipe(
+      switchMap(() => from(token ? this.resolve(token) : Promise.resolve(null))),
+      filter((who) => !who || !roleHas(who.role, permission)),
+    );
+    return source.pipe(takeUntil(ended));
   }
 
   async logout(token: string): Promise<void> {

@@ -1,9 +1,11 @@
-import { Controller, Get, HttpCode, MessageEvent, Param, Post, Sse } from '@nestjs/common';
+import { Controller, Get, HttpCode, MessageEvent, Param, Post, Req, Sse } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { map, Observable } from 'rxjs';
 import type { Principal } from '@shotmatrix/auth';
 import type { OpsActionView, OpsSummaryView } from '@shotmatrix/contracts';
 import { Access, CurrentUser } from '../auth/access.decorator';
+import { SessionsService } from '../auth/sessions.service';
 import { OpsEventsService } from './ops-events.service';
 import { OpsService } from './ops.service';
 
@@ -13,6 +15,7 @@ export class OpsController {
   constructor(
     private readonly ops: OpsService,
     private readonly events: OpsEventsService,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Get('summary')
@@ -25,8 +28,8 @@ export class OpsController {
   @Sse('events')
   @Access('ops:read')
   @ApiOperation({ summary: 'Server-sent events: the summary at once, then again after render or analysis changes (at most once a second)' })
-  stream(): Observable<MessageEvent> {
-    return this.events.stream().pipe(map((data) => ({ data }) as MessageEvent));
+  stream(@Req() req: Request): Observable<MessageEvent> {
+    return this.sessions.whileValid(req, 'ops:read', this.events.stream().pipe(map((data) => ({ data }) as MessageEvent)));
   }
 
   @Post('renders/:renderKey/retry')
