@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CampaignView, VariantView } from '@shotmatrix/contracts';
-import { REPO_ROOT, SHARED_MEDIA, signedInFetch } from '@shotmatrix/testing';
+import { REPO_ROOT, SHARED_MEDIA, signedInFetch, TEST_ADMIN } from '@shotmatrix/testing';
 import { launchChromium } from './browser';
 import { startStack, type RunningStack } from './stack';
 
@@ -232,6 +232,33 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
     expect(await producer.getByTestId('approve').count()).toBe(0);
   });
 
+  it('an admin invites and revokes on the people page; a producer makes and revokes an API token', async () => {
+    const admin = await signIn({ email: TEST_ADMIN.email, password: TEST_ADMIN.password, name: 'Administrator', role: 'admin', markets: [] }, 'admin');
+    await admin.getByTestId('nav-people').click();
+    await admin.getByTestId('invite-email').fill('mis.sent@brand.example');
+    await admin.getByTestId('invite-role').selectOption('viewer');
+    await admin.getByTestId('invite-create').click();
+    await admin.getByTestId('invite-link').waitFor();
+    const row = admin.locator('[data-testid="pending-invitation"][data-email="mis.sent@brand.example"]');
+    await row.waitFor();
+    await scan(admin, 'people');
+    await row.getByTestId('revoke-invitation').click();
+    await row.waitFor({ state: 'detached' });
+
+    const producer = pages['producer'];
+    await producer.getByTestId('nav-tokens').click();
+    await producer.getByTestId('token-label').fill('nightly import');
+    await producer.getByTestId('token-create').click();
+    const secret = await producer.getByTestId('token-secret').inputValue();
+    expect(secret).toMatch(/^smx_t_/);
+    expect((await fetch(`${stack.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    await producer.getByTestId('token-row').filter({ hasText: 'nightly import' }).waitFor();
+    await scan(producer, 'tokens');
+    await producer.getByTestId('token-revoke').click();
+    await producer.getByTestId('token-row').waitFor({ state: 'detached' });
+    expect((await fetch(`${stack.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+  });
+
   it('finds no critical accessibility violations on the pages it visited', async () => {
     // The scanner itself must be able to see one: an image without alt text is a critical violation.
     const control = await (contexts[0] ?? (await browser.newContext())).newPage();
@@ -244,7 +271,7 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
     await control.close();
 
     const critical = axeFindings.filter((f) => f.impact === 'critical');
-    expect([...scanned].sort()).toEqual(['board', 'login', 'ops', 'variant']);
+    expect([...scanned].sort()).toEqual(['board', 'login', 'ops', 'people', 'tokens', 'variant']);
     expect(critical).toEqual([]);
   });
 });

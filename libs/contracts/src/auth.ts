@@ -36,6 +36,15 @@ export interface InvitationView {
   acceptPath?: string;
 }
 
+export interface ApiTokenView {
+  /** The start of the stored hash: names the token in lists and in DELETE /auth/tokens/:id. */
+  id: string;
+  label: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+}
+
 export interface AuditEntryView {
   id: string;
   at: string;

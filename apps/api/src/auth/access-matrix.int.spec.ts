@@ -36,6 +36,10 @@ const TABLE: Record<string, Row> = {
   'GET /api/accounts': R(['admin']),
   'POST /api/accounts/invitations': R(['admin']),
   'PATCH /api/accounts/{id}': R(['admin']),
+  'GET /api/accounts/invitations': R(['admin']),
+  'DELETE /api/accounts/invitations/{id}': R(['admin']),
+  'GET /api/auth/tokens': R(EVERYONE),
+  'DELETE /api/auth/tokens/{id}': R(EVERYONE),
   'GET /api/audit': R(['admin', 'ops']),
   'GET /api/notifications': R(EVERYONE),
   'POST /api/notifications/read': R(EVERYONE),
@@ -149,6 +153,8 @@ describe('access: every endpoint × role × market (real Postgres, Redis)', () =
       .replace('/api/variants/{id}', `/api/variants/${variant}`)
       .replace('/api/comments/{id}', `/api/comments/${market === 'de' ? ids.deComment : ids.jpComment}`)
       .replace('/api/campaigns/{id}', `/api/campaigns/${ids.campaign}`)
+      .replace('/api/accounts/invitations/{id}', '/api/accounts/invitations/00000000-0000-4000-8000-000000000000')
+      .replace('/api/auth/tokens/{id}', '/api/auth/tokens/0000000000000000')
       .replace('/api/accounts/{id}', `/api/accounts/${ids.account}`)
       .replace('/api/webhooks/{id}', '/api/webhooks/00000000-0000-4000-8000-000000000000')
       .replace('{token}', 'smx_i_unknown')

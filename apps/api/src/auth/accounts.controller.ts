@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Principal } from '@shotmatrix/auth';
@@ -26,6 +26,21 @@ export class AccountsController {
   @ApiBody({ schema: z.toJSONSchema(inviteSchema, { io: 'input' }) as object })
   invite(@Body() body: unknown, @CurrentUser() who: Principal): Promise<InvitationView> {
     return this.accounts.invite(body, who);
+  }
+
+  @Get('invitations')
+  @Access('account:manage')
+  @ApiOperation({ summary: 'Invitations not yet accepted and still good' })
+  invitations(): Promise<InvitationView[]> {
+    return this.accounts.pendingInvitations();
+  }
+
+  @Delete('invitations/:id')
+  @Access('account:manage')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a pending invitation: its link stops working' })
+  revoke(@Param('id') id: string): Promise<void> {
+    return this.accounts.revokeInvitation(id);
   }
 
   @Patch(':id')

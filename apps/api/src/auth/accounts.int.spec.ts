@@ -67,6 +67,15 @@ describe('accounts and sessions (real Postgres, Redis)', () => {
     expect((await post('/accounts/invitations', { email: 'x@y.example', role: 'brand-manager', markets: ['de_at'] }, { via: admin })).status).toBe(400);
     expect((await post('/accounts/invitations', { email: 'x@y.example', role: 'ops', markets: ['de'] }, { via: admin })).status).toBe(400);
     expect((await post('/accounts/invitations', { email: 'BEA@brand.example', role: 'viewer' }, { via: admin })).body.code).toBe('ACCOUNT_EXISTS');
+
+    // A mis-sent invitation is listed and can be revoked: its link stops working at once.
+    const wrong = await invite('typo@brand.exmaple', 'producer');
+    const pending = (await admin(`${base}/api/accounts/invitations`).then((r) => r.json())) as Array<{ id: string; email: string }>;
+    expect(pending.map((p) => p.email)).toEqual(['typo@brand.exmaple']);
+    expect((await admin(`${base}/api/accounts/invitations/${wrong.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await admin(`${base}/api/accounts/invitations/${wrong.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect(await accept(wrong.token)).toMatchObject({ status: 409, body: { code: 'INVITATION_EXPIRED' } });
+    expect(await admin(`${base}/api/accounts/invitations`).then((r) => r.json())).toEqual([]);
   });
 
   it('signs in with JSON only, refuses wrong passwords alike for unknown and known addresses, and slows guessing down', async () => {
@@ -94,8 +103,17 @@ describe('accounts and sessions (real Postgres, Redis)', () => {
     const bearer = { authorization: `Bearer ${t.body.token}` };
     expect((await fetch(`${base}/api/auth/me`, { headers: bearer })).status).toBe(200);
     expect(await post('/auth/tokens', { label: 'again' }, { headers: bearer })).toMatchObject({ status: 403, body: { code: 'TOKEN_FROM_TOKEN' } });
-    // The token is stored as a hash only.
+    // The token is stored as a hash only, listed without its secret, and can be revoked.
     expect(await db.query(`SELECT count(*)::int AS n FROM auth_token WHERE token_hash = $1`, [t.body.token])).toEqual([{ n: 0 }]);
+    const mine = (await session(`${base}/api/auth/tokens`).then((r) => r.json())) as Array<{ id: string; label: string; lastUsedAt: string | null }>;
+    expect(mine).toEqual([expect.objectContaining({ label: 'ci', lastUsedAt: expect.any(String) })]);
+    expect(JSON.stringify(mine)).not.toContain(t.body.token);
+    // Someone else cannot revoke it (it is not theirs to name).
+    await accept((await invite('tom@agency.example', 'viewer')).token);
+    const tom = await signedInFetch(base, { email: 'tom@agency.example', password: 'a long password' });
+    expect((await tom(`${base}/api/auth/tokens/${mine[0].id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await session(`${base}/api/auth/tokens/${mine[0].id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${base}/api/auth/me`, { headers: bearer })).status).toBe(401);
     expect((await session(`${base}/api/auth/logout`, { method: 'POST' })).status).toBe(204);
     expect((await session(`${base}/api/auth/me`)).status).toBe(401);
   });

@@ -84,6 +84,27 @@ export class AccountsService implements OnApplicationBootstrap {
     });
   }
 
+  /** Invitations not yet accepted and still good, newest first. */
+  async pendingInvitations(): Promise<InvitationView[]> {
+    const rows: Array<{ id: string; email: string; role: RoleName; markets: string[]; expires_at: Date }> = await this.db.query(
+      `SELECT id, email, role, markets, expires_at FROM invitation WHERE accepted_at IS NULL AND expires_at > now() ORDER BY created_at DESC`,
+    );
+    return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, markets: r.markets, expiresAt: new Date(r.expires_at).toISOString() }));
+  }
+
+  /** A mis-sent link stops working at once (kept, expired, for the record). */
+  async revokeInvitation(id: string): Promise<void> {
+    if (!isUuid(id)) throw notFound('invitation', id);
+    await this.db.transaction(async (m) => {
+      const [[row]]: [Array<{ email: string; role: string }>, number] = await m.query(
+        `UPDATE invitation SET expires_at = now() WHERE id = $1 AND accepted_at IS NULL AND expires_at > now() RETURNING email, role`,
+        [id],
+      );
+      if (!row) throw new DomainError('INVITATION_NOT_PENDING', `invitation ${id} is not pending (unknown, used or expired)`, 'not-found');
+      await this.audit.record({ action: 'invitation.revoke', entity: 'invitation', entityId: id, before: row, after: { revoked: true } }, m);
+    });
+  }
+
   /** What an invitation is for, so the accept page can say it before asking for a password. */
   async peekInvitation(token: string): Promise<InvitationView> {
     const inv = await this.openInvitation(this.db.manager, token);

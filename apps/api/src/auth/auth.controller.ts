@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Principal } from '@shotmatrix/auth';
 import { DomainError } from '@shotmatrix/domain';
 import type { AppConfig } from '@shotmatrix/config';
-import { acceptInvitationSchema, apiTokenSchema, loginSchema, type InvitationView, type MeView } from '@shotmatrix/contracts';
+import { acceptInvitationSchema, apiTokenSchema, loginSchema, type ApiTokenView, type InvitationView, type MeView } from '@shotmatrix/contracts';
 import { APP_CONFIG } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
 import { NoIdempotency } from '../common/idempotency.interceptor';
@@ -73,6 +73,21 @@ export class AuthController {
     const { label } = parseBody(apiTokenSchema, body);
     const { token, expiresAt } = await this.sessions.createApiToken(who, label);
     return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Get('tokens')
+  @Access('self')
+  @ApiOperation({ summary: 'My personal API tokens: label, created, expires, last used (never the secret)' })
+  tokens(@CurrentUser() who: Principal): Promise<ApiTokenView[]> {
+    return this.sessions.listApiTokens(who);
+  }
+
+  @Delete('tokens/:id')
+  @Access('self')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke one of my API tokens' })
+  revokeToken(@CurrentUser() who: Principal, @Param('id') id: string): Promise<void> {
+    return this.sessions.revokeApiToken(who, id);
   }
 
   @Get('invitations/:token')

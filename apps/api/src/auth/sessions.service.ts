@@ -5,6 +5,7 @@ import { filter, from, interval, Observable, switchMap, takeUntil } from 'rxjs';
 import { decoyHash, LoginThrottle, newToken, roleHas, tokenHash, verifyPassword, type Permission, type Principal } from '@shotmatrix/auth';
 import { bearerToken, sessionCookie } from './cookies';
 import type { AppConfig } from '@shotmatrix/config';
+import type { ApiTokenView } from '@shotmatrix/contracts';
 import { DomainError } from '@shotmatrix/domain';
 import { APP_CONFIG } from '../common/tokens';
 import { AuditService } from '../audit/audit.service';
@@ -18,6 +19,9 @@ interface PrincipalRow {
 }
 
 const toPrincipal = (r: PrincipalRow): Principal => ({ id: r.id, email: r.email, name: r.name, role: r.role, markets: r.markets });
+
+/** Hex characters of a token's stored hash that name it in lists (64 bits: no collisions in one account). */
+const TOKEN_ID_LENGTH = 16;
 
 /** Personal API tokens for scripts and the CLI last this long. */
 const API_TOKEN_TTL_MS = 90 * 24 * 3600_000;
@@ -105,6 +109,31 @@ export class SessionsService {
     const issued = await this.issue(who.id, 'api', label, API_TOKEN_TTL_MS);
     await this.audit.record({ action: 'token.create', entity: 'account', entityId: who.id, after: { label, expiresAt: issued.expiresAt } });
     return issued;
+  }
+
+  /** My personal API tokens (never the secret): id is the start of the stored hash, enough to name one. */
+  async listApiTokens(who: Principal): Promise<ApiTokenView[]> {
+    const rows: Array<{ token_hash: string; label: string | null; created_at: Date; expires_at: Date; last_used_at: Date | null }> = await this.db.query(
+      `SELECT token_hash, label, created_at, expires_at, last_used_at FROM auth_token WHERE account_id = $1 AND kind = 'api' AND expires_at > now() ORDER BY created_at DESC`,
+      [who.id],
+    );
+    return rows.map((r) => ({
+      id: r.token_hash.slice(0, TOKEN_ID_LENGTH),
+      label: r.label ?? '',
+      createdAt: new Date(r.created_at).toISOString(),
+      expiresAt: new Date(r.expires_at).toISOString(),
+      lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+    }));
+  }
+
+  async revokeApiToken(who: Principal, id: string): Promise<void> {
+    if (!new RegExp(`^[0-9a-f]{${TOKEN_ID_LENGTH}}$`).test(id)) throw new DomainError('NOT_FOUND', `API token ${id} does not exist`, 'not-found');
+    const [rows]: [Array<{ label: string | null }>, number] = await this.db.query(
+      `DELETE FROM auth_token WHERE account_id = $1 AND kind = 'api' AND left(token_hash, $3) = $2 RETURNING label`,
+      [who.id, id, TOKEN_ID_LENGTH],
+    );
+    if (!rows.length) throw new DomainError('NOT_FOUND', `API token ${id} does not exist`, 'not-found');
+    await this.audit.record({ action: 'token.revoke', entity: 'account', entityId: who.id, before: { id, label: rows[0].label } });
   }
 
   async issue(accountId: string, kind: 'session' | 'api', label: string | null, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {

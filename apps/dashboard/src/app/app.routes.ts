@@ -42,6 +42,11 @@ export const routes: Routes = [
         title: 'Variant · Shotmatrix',
         loadComponent: () => import('./variants/variant-page/variant-page').then((m) => m.VariantPage),
       },
+      {
+        path: 'account/tokens',
+        title: 'API tokens · Shotmatrix',
+        loadComponent: () => import('./account/tokens-page').then((m) => m.TokensPage),
+      },
       // Each admin page matches only for those who hold its permission; everyone else gets the same path's "no access" page.
       {
         path: 'admin/people',

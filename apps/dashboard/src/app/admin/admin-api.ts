@@ -44,6 +44,16 @@ export class AdminApi {
     return this.http.post<InvitationView>('/api/accounts/invitations', body);
   }
 
+  /** Not yet accepted and still good, newest first. */
+  listInvitations(): Observable<InvitationView[]> {
+    return this.http.get<InvitationView[]>('/api/accounts/invitations');
+  }
+
+  /** The link stops working at once. */
+  revokeInvitation(id: string): Observable<void> {
+    return this.http.delete<void>(`/api/accounts/invitations/${encodeURIComponent(id)}`);
+  }
+
   /** Newest first. */
   listAudit(query: AuditQuery): Observable<AuditEntryView[]> {
     let params = new HttpParams();

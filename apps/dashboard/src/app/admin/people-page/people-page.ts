@@ -76,6 +76,8 @@ export class PeoplePage {
   protected readonly inviteError = signal<string | null>(null);
   protected readonly invitation = signal<{ view: InvitationView; link: string } | null>(null);
   protected readonly copyState = signal<'idle' | 'copied' | 'failed'>('idle');
+  protected readonly pending = signal<InvitationView[]>([]);
+  protected readonly pendingError = signal<string | null>(null);
 
   constructor() {
     this.api
@@ -90,6 +92,25 @@ export class PeoplePage {
           this.loading.set(false);
           this.loadError.set(describeApiError(err));
         },
+      });
+    this.loadPending();
+  }
+
+  private loadPending(): void {
+    this.api
+      .listInvitations()
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({ next: (list) => this.pending.set(list), error: (err: unknown) => this.pendingError.set(describeApiError(err)) });
+  }
+
+  protected revoke(inv: InvitationView): void {
+    this.pendingError.set(null);
+    this.api
+      .revokeInvitation(inv.id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: () => this.pending.update((list) => list.filter((x) => x.id !== inv.id)),
+        error: (err: unknown) => this.pendingError.set(describeApiError(err)),
       });
   }
 
@@ -150,6 +171,7 @@ export class PeoplePage {
           this.invitation.set({ view, link: `${this.document.location.origin}${view.acceptPath ?? ''}` });
           this.inviteEmail.set('');
           this.inviteMarkets.set('');
+          this.loadPending();
         },
         error: (err: unknown) => {
           this.inviting.set(false);
