@@ -21,7 +21,6 @@ import { ExpansionService } from './expansion.service';
 import { MatrixService } from './matrix.service';
 import { UploadsService } from './uploads.service';
 import { Access } from '../auth/access.decorator';
-import { AuditService } from '../audit/audit.service';
 
 const ifMatch = { name: 'If-Match', required: true, description: 'The campaign version the edit is based on, e.g. "3"' };
 const idempotencyKey = { name: 'Idempotency-Key', required: false, description: 'Retries with the same key get the first response' };
@@ -52,7 +51,6 @@ export class CampaignsController {
     private readonly matrix: MatrixService,
     private readonly expansion: ExpansionService,
     private readonly uploads: UploadsService,
-    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -68,10 +66,7 @@ export class CampaignsController {
   @ApiHeader(idempotencyKey)
   @ApiBody({ schema: z.toJSONSchema(createCampaignSchema) as object })
   async create(@Body() body: unknown): Promise<CampaignView> {
-    const name = parseBody(createCampaignSchema, body).name;
-    const id = await this.campaigns.create(name);
-    await this.audit.record({ action: 'campaign.create', entity: 'campaign', entityId: id, campaignId: id, after: { name } });
-    return this.campaigns.view(id);
+    return this.campaigns.view(await this.campaigns.create(parseBody(createCampaignSchema, body).name));
   }
 
   @Post('import')
@@ -85,9 +80,7 @@ export class CampaignsController {
     const file = this.parseFile(req);
     const checked = await this.matrix.check(null, file);
     if (dryRun === 'true' || dryRun === '1') return { ok: true, cells: checked.cells.length };
-    const id = await this.campaigns.create(file.name, toMatrix(file));
-    await this.audit.record({ action: 'campaign.import', entity: 'campaign', entityId: id, campaignId: id, after: { name: file.name, matrix: toMatrix(file) } });
-    return this.campaigns.view(id);
+    return this.campaigns.view(await this.campaigns.create(file.name, toMatrix(file), 'campaign.import'));
   }
 
   @Get(':id/file')
@@ -154,9 +147,7 @@ export class CampaignsController {
   async uploadMaster(@Param('id') id: string, @Req() req: Request): Promise<CampaignView> {
     await this.campaigns.require(id);
     await this.uploads.uploadMaster(id, req);
-    const view = await this.campaigns.view(id);
-    await this.recordMaster(id, view, 'master.upload');
-    return view;
+    return this.campaigns.view(id);
   }
 
   @Post(':id/master/from-s3')
@@ -171,9 +162,7 @@ export class CampaignsController {
     const input = parseBody(masterFromS3Schema, body);
     await this.campaigns.require(id);
     await this.uploads.ingestMasterFromS3(id, input);
-    const view = await this.campaigns.view(id);
-    await this.recordMaster(id, view, 'master.from-s3', input);
-    return view;
+    return this.campaigns.view(id);
   }
 
   @Post(':id/plates')
@@ -184,10 +173,7 @@ export class CampaignsController {
   @ApiBody(fileBody)
   async uploadPlate(@Param('id') id: string, @Req() req: Request): Promise<PlateView> {
     await this.campaigns.require(id);
-    const plate = await this.uploads.uploadPlate(id, req);
-    const { url: _url, ...after } = plate;
-    await this.audit.record({ action: 'plate.upload', entity: 'plate', entityId: plate.id, campaignId: id, after });
-    return plate;
+    return this.uploads.uploadPlate(id, req);
   }
 
   @Post(':id/luts')
@@ -198,9 +184,7 @@ export class CampaignsController {
   @ApiBody(fileBody)
   async uploadLut(@Param('id') id: string, @Query('name') name: string | undefined, @Req() req: Request): Promise<LutView> {
     await this.campaigns.require(id);
-    const lut = await this.uploads.uploadLut(id, name ?? '', req);
-    await this.audit.record({ action: 'lut.upload', entity: 'lut', entityId: lut.id, campaignId: id, after: lut });
-    return lut;
+    return this.uploads.uploadLut(id, name ?? '', req);
   }
 
   @Put(':id/matrix')
@@ -223,14 +207,7 @@ export class CampaignsController {
   async expand(@Param('id') id: string): Promise<ExpandResponse> {
     await this.campaigns.require(id);
     const expansion = await this.expansion.expand(id);
-    await this.audit.record({ action: 'campaign.expand', entity: 'campaign', entityId: id, campaignId: id, after: expansion });
     return { ...(await this.campaigns.view(id)), expansion };
-  }
-
-  private recordMaster(campaignId: string, view: CampaignView, action: string, source?: unknown): Promise<void> {
-    const m = view.master;
-    const after = m && { id: m.id, filename: m.filename, width: m.width, height: m.height, fps: m.fps, frameCount: m.frameCount, source };
-    return this.audit.record({ action, entity: 'master_shot', entityId: m?.id ?? null, campaignId, after });
   }
 
   private parseFile(req: Request): CampaignFile {

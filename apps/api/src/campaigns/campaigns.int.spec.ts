@@ -120,6 +120,11 @@ describe('campaign API (real Postgres, Redis, ffprobe)', () => {
     // The master's analysis is a dependency: its renders wait, and only the analysis job is queued.
     const statuses = await db.query(`SELECT status, count(*)::int AS n FROM render GROUP BY status`);
     expect(statuses).toEqual([{ status: 'waiting', n: 8 }]);
+    // Every change is in the audit log, by whom, written with the change itself (refused uploads leave none).
+    const audit = await db.query(`SELECT action, actor_email FROM audit_log WHERE campaign_id = $1 ORDER BY id`, [id]);
+    expect(audit).toEqual(
+      ['campaign.create', 'master.upload', 'plate.upload', 'plate.upload', 'matrix.save', 'campaign.expand'].map((action) => ({ action, actor_email: 'admin@shotmatrix.test' })),
+    );
 
     const connection = new IORedis(env.config.redisUrl, { maxRetriesPerRequest: null });
     const renders = new Queue('render', { connection, prefix: env.config.queuePrefix });

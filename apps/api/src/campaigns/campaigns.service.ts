@@ -5,6 +5,7 @@ import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix
 import { notFound } from '@shotmatrix/domain';
 import { CampaignEntity, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { MastersService } from '../masters/masters.service';
+import { AuditService } from '../audit/audit.service';
 import { MEDIA_SIGNER } from '../common/tokens';
 import { countStatuses, toLutView, toPlateView, toVariantView, VARIANT_ROWS_SQL, type VariantRow } from './views';
 
@@ -14,14 +15,19 @@ export class CampaignsService {
     private readonly db: DataSource,
     private readonly masters: MastersService,
     @Inject(MEDIA_SIGNER) private readonly signer: MediaSigner,
+    private readonly audit: AuditService,
   ) {}
 
   /** Signs stored keys into short-lived media URLs. */
   readonly mediaUrl = (key: string) => this.signer.url(key);
 
-  async create(name: string, matrix: MatrixInput | null = null): Promise<string> {
-    const saved = await this.db.getRepository(CampaignEntity).save({ name, matrix });
-    return saved.id;
+  /** `via`: how it was made (the audit log's action), e.g. 'campaign.create' or 'campaign.import'. */
+  async create(name: string, matrix: MatrixInput | null = null, via = 'campaign.create'): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const saved = await tx.getRepository(CampaignEntity).save({ name, matrix });
+      await this.audit.record({ action: via, entity: 'campaign', entityId: saved.id, campaignId: saved.id, after: { name, matrix } }, tx);
+      return saved.id;
+    });
   }
 
   async require(id: string): Promise<CampaignEntity> {

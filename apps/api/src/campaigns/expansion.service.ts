@@ -7,6 +7,7 @@ import { AnalysisEntity, ensureAnalysis, insertOutbox, MasterShotEntity, type Re
 import { templateHash } from '@shotmatrix/templating';
 import { OUTBOX_RELAY } from '../common/tokens';
 import { MatrixService } from './matrix.service';
+import { AuditService } from '../audit/audit.service';
 
 interface PlannedCell {
   cell: MatrixCell;
@@ -22,6 +23,7 @@ export class ExpansionService {
     private readonly db: DataSource,
     private readonly matrix: MatrixService,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -205,7 +207,7 @@ export class ExpansionService {
       );
 
       const touchedKeys = new Set([...created, ...changed].map((p) => p.key));
-      return {
+      const result = {
         cells: planned.length,
         created: created.length,
         changed: changed.length,
@@ -214,6 +216,8 @@ export class ExpansionService {
         queued: initial === 'queued' ? fresh.length + retry.length : 0,
         reused: [...touchedKeys].filter((k) => knownStatus.has(k) && knownStatus.get(k) !== 'failed').length,
       };
+      await this.audit.record({ action: 'campaign.expand', entity: 'campaign', entityId: campaignId, campaignId, after: result }, tx);
+      return result;
     });
 
     // Publishing now saves the relay's next poll; if this process dies here, the outbox still has the jobs.

@@ -15,6 +15,7 @@ import type { OutboxRelay } from '@shotmatrix/dispatch';
 import { APP_CONFIG, MEDIA_TOOLS, OBJECT_STORE, OUTBOX_RELAY, MEDIA_SIGNER } from '../common/tokens';
 import { sanitiseFilename, spoolUpload, type SpooledUpload } from '../common/multipart-upload';
 import { toLutView, toPlateView } from './views';
+import { AuditService } from '../audit/audit.service';
 
 const VIDEO_CONTENT_TYPE = 'video/mp4';
 /** A 65³ float .cube is about 7 MB; anything far beyond is not a grade. */
@@ -35,6 +36,7 @@ export class UploadsService implements OnModuleDestroy {
     @Inject(MEDIA_TOOLS) private readonly tools: MediaTools,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(MEDIA_SIGNER) private readonly signer: MediaSigner,
+    private readonly audit: AuditService,
   ) {
     this.source = config.ingestS3 ? new S3Source(config.ingestS3) : null;
   }
@@ -45,7 +47,7 @@ export class UploadsService implements OnModuleDestroy {
 
   /** The master from a streamed multipart upload. */
   async uploadMaster(campaignId: string, req: Request): Promise<void> {
-    await this.withUpload(req, (file) => this.ingestMaster(campaignId, file, file.filename));
+    await this.withUpload(req, (file) => this.ingestMaster(campaignId, file, file.filename, { kind: 'upload' }));
   }
 
   /**
@@ -74,7 +76,7 @@ export class UploadsService implements OnModuleDestroy {
     try {
       const fetched = await source.fetchToFile(input.key, target, { maxBytes: this.config.uploadMaxBytes });
       const file = { filename: sanitiseFilename(path.posix.basename(input.key)), path: target, ...fetched };
-      await this.ingestMaster(campaignId, file, source.describe(input.key));
+      await this.ingestMaster(campaignId, file, source.describe(input.key), { kind: 's3', bucket: source.bucket, key: input.key });
     } finally {
       await rm(target, { force: true });
     }
@@ -87,7 +89,12 @@ export class UploadsService implements OnModuleDestroy {
    * stores nothing twice; and objects this call added are removed again if
    * the master is not recorded, so a failure leaves nothing behind.
    */
-  private async ingestMaster(campaignId: string, file: LocalMaster, displayName: string): Promise<void> {
+  private async ingestMaster(
+    campaignId: string,
+    file: LocalMaster,
+    displayName: string,
+    origin: { kind: 'upload' } | { kind: 's3'; bucket: string; key: string },
+  ): Promise<void> {
     const probe = await probeVideo(this.tools, file.path, {
       displayName,
       limits: { ...DEFAULT_INGEST_LIMITS, ...this.config.ingest, maxBytes: this.config.uploadMaxBytes },
@@ -108,8 +115,9 @@ export class UploadsService implements OnModuleDestroy {
       }
       await this.db.transaction(async (tx) => {
         // The previous master stays on record; only the current one renders.
+        const [previous] = await tx.find(MasterShotEntity, { where: { campaignId, isCurrent: true }, select: { id: true, filename: true, sha256: true } });
         await tx.update(MasterShotEntity, { campaignId, isCurrent: true }, { isCurrent: false });
-        await tx.insert(MasterShotEntity, {
+        const inserted = await tx.insert(MasterShotEntity, {
           campaignId,
           filename: file.filename,
           storageKey: key,
@@ -128,6 +136,17 @@ export class UploadsService implements OnModuleDestroy {
         });
         // Analysed once per content and analyser version: re-uploading the same master reuses it.
         await ensureAnalysis(tx, file.sha256, ANALYSER_VERSION);
+        await this.audit.record(
+          {
+            action: origin.kind === 'upload' ? 'master.upload' : 'master.from-s3',
+            entity: 'master_shot',
+            entityId: inserted.identifiers[0]?.id ?? null,
+            campaignId,
+            before: previous ?? null,
+            after: { filename: file.filename, sha256: file.sha256, width: probe.width, height: probe.height, fps: probe.fps, frameCount: probe.frameCount, origin },
+          },
+          tx,
+        );
       });
     } catch (e) {
       await this.removeUnrecorded(added);
@@ -183,16 +202,21 @@ export class UploadsService implements OnModuleDestroy {
       const key = `plates/${file.sha256}${ext}`;
       await this.store.putFile(key, file.path, ext === '.mp4' ? VIDEO_CONTENT_TYPE : undefined);
       const { width, height } = (image ?? video)!;
-      const saved = await this.db.getRepository(PlateEntity).save({
-        campaignId,
-        filename: file.filename,
-        storageKey: key,
-        sha256: file.sha256,
-        width,
-        height,
-        kind: image ? 'image' : 'video',
-        fpsFraction: video?.fpsFraction ?? null,
-        frameCount: video?.frameCount ?? null,
+      const saved = await this.db.transaction(async (tx) => {
+        const plate = await tx.getRepository(PlateEntity).save({
+          campaignId,
+          filename: file.filename,
+          storageKey: key,
+          sha256: file.sha256,
+          width,
+          height,
+          kind: image ? 'image' : 'video',
+          fpsFraction: video?.fpsFraction ?? null,
+          frameCount: video?.frameCount ?? null,
+        });
+        const { storageKey: _k, campaignId: _c, ...after } = plate;
+        await this.audit.record({ action: 'plate.upload', entity: 'plate', entityId: plate.id, campaignId, after }, tx);
+        return plate;
       });
       return toPlateView((key) => this.signer.url(key))(saved);
     });
@@ -213,9 +237,15 @@ export class UploadsService implements OnModuleDestroy {
       const info = checkCubeLut(await readFile(file.path, 'utf8'), file.filename);
       const key = `luts/${file.sha256}.cube`;
       await this.store.putFile(key, file.path, 'text/plain');
-      const repo = this.db.getRepository(LutEntity);
-      await repo.upsert({ campaignId, name, filename: file.filename, storageKey: key, sha256: file.sha256, size: info.size }, ['campaignId', 'name']);
-      return toLutView(await repo.findOneByOrFail({ campaignId, name }));
+      return this.db.transaction(async (tx) => {
+        const repo = tx.getRepository(LutEntity);
+        const before = await repo.findOneBy({ campaignId, name });
+        await repo.upsert({ campaignId, name, filename: file.filename, storageKey: key, sha256: file.sha256, size: info.size }, ['campaignId', 'name']);
+        const after = toLutView(await repo.findOneByOrFail({ campaignId, name }));
+        // Replacing a grade under the same name changes every market using it: the log says from which file to which.
+        await this.audit.record({ action: 'lut.upload', entity: 'lut', entityId: after.id, campaignId, before: before ? toLutView(before) : null, after }, tx);
+        return after;
+      });
     });
   }
 
