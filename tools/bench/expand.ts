@@ -5,6 +5,7 @@
 // in-process, the real analysis job, nothing mocked. Prints a same-process
 // baseline first; the last line is the figure docs/benchmarks.md keeps.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -27,6 +28,7 @@ const PORTS = { postgres: 54349, redis: 63819 };
 const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<any>;
 
 const secs = (ms: number) => (ms / 1000).toFixed(2);
+const BENCH_PASSWORD = randomBytes(18).toString('base64url');
 
 async function main(): Promise<void> {
   const services = await importEsm(path.join(ROOT, 'tools/stack/services.mjs'));
@@ -86,6 +88,10 @@ async function run(pgUrl: string, redisUrl: string, dataDir: string, stops: Arra
       WORK_DIR: path.join(dataDir, 'work'),
       DASHBOARD_DIR: path.join(dataDir, 'no-dashboard'),
       RECONCILE_INTERVAL_MS: '3600000',
+      // The API signs media and wants a first admin to sign in as; made up per run.
+      AUTH_ADMIN_EMAIL: 'bench@shotmatrix.local',
+      AUTH_ADMIN_PASSWORD: BENCH_PASSWORD,
+      MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
     },
     ROOT,
   );
@@ -94,10 +100,17 @@ async function run(pgUrl: string, redisUrl: string, dataDir: string, stops: Arra
   await app.listen(0, '127.0.0.1');
   stops.push(() => app.close());
   const base = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/api`;
+  const login = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@shotmatrix.local', password: BENCH_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`POST /auth/login: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${p}`, {
       method,
-      headers: { ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { cookie, ...(body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as any;
