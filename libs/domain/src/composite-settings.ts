@@ -1,3 +1,4 @@
+import { isUuid } from './ids';
 import { DomainError } from './errors';
 
 /** Deliverables a render can write (the compositor's output kinds). */
@@ -95,7 +96,6 @@ const RANGES: Record<Exclude<keyof CompositeSettings, 'outputs' | 'labelPlane' |
 };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SUPERS = 8;
 const MAX_EFFECTS = 4;
 
@@ -115,7 +115,7 @@ function parseEffects(v: unknown, where: string): EffectSetting[] {
     const o = item as Record<string, unknown>;
     const unknown = Object.keys(o).filter((k) => !['plate', 'from', 'to', 'opacity'].includes(k));
     if (unknown.length) throw bad(`[${i}]`, `unknown key ${unknown[0]}`);
-    if (typeof o.plate !== 'string' || !UUID.test(o.plate)) throw bad(`[${i}].plate`, `expected the id of an image uploaded to this campaign's plates, got ${JSON.stringify(o.plate)}`);
+    if (typeof o.plate !== 'string' || !isUuid(o.plate)) throw bad(`[${i}].plate`, `expected the id of an image uploaded to this campaign's plates, got ${JSON.stringify(o.plate)}`);
     const opacity = o.opacity ?? 1;
     if (typeof opacity !== 'number' || !(opacity > 0 && opacity <= 1)) throw bad(`[${i}].opacity`, `expected a number above 0 and up to 1, got ${JSON.stringify(o.opacity)}`);
     return {
@@ -170,7 +170,7 @@ export function compositeSettings(params: Record<string, unknown>, where = 'para
   }
   const packshot = params.packshot;
   if (packshot !== undefined && packshot !== null) {
-    if (typeof packshot !== 'string' || !UUID.test(packshot)) {
+    if (typeof packshot !== 'string' || !isUuid(packshot)) {
       throw new DomainError('MATRIX_BAD_SETTING', `${where}.packshot: expected the id of an image uploaded to this campaign's plates, got ${JSON.stringify(packshot)}`);
     }
     out.packshot = packshot.toLowerCase();

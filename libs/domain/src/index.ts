@@ -9,3 +9,4 @@ export * from './cube-lut';
 export * from './reframe';
 export * from './review';
 export * from './ops';
+export * from './ids';

@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AuditEntryView } from '@shotmatrix/contracts';
-import { DomainError } from '@shotmatrix/domain';
+import { DomainError, isUuid } from '@shotmatrix/domain';
 import { Access } from '../auth/access.decorator';
-import { isUuid } from '../campaigns/campaigns.service';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')

@@ -4,11 +4,10 @@ import { hashPassword, newToken, passwordProblem, permissionsOf, tokenHash, type
 import type { AppConfig } from '@shotmatrix/config';
 import type { AccountView, InvitationView, MeView, RoleName } from '@shotmatrix/contracts';
 import { accountUpdateSchema, acceptInvitationSchema, inviteSchema } from '@shotmatrix/contracts';
-import { DomainError, notFound } from '@shotmatrix/domain';
+import { DomainError, isUuid, notFound } from '@shotmatrix/domain';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG } from '../common/tokens';
 import { parseBody } from '../common/zod-body';
-import { isUuid } from '../campaigns/campaigns.service';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 

@@ -139,6 +139,8 @@ export class SessionsService {
   async issue(accountId: string, kind: 'session' | 'api', label: string | null, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
     const token = newToken(kind);
     const expiresAt = new Date(Date.now() + ttlMs);
+    // Expired sign-ins are swept when the same person signs in again: the table stays the size of who is active.
+    await this.db.query(`DELETE FROM auth_token WHERE account_id = $1 AND expires_at < now()`, [accountId]);
     await this.db.query(`INSERT INTO auth_token (token_hash, account_id, kind, label, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
       tokenHash(token),
       accountId,

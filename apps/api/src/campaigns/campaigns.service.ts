@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MediaSigner } from '@shotmatrix/auth';
 import { DataSource } from 'typeorm';
 import type { CampaignSummaryView, CampaignView, MatrixInput } from '@shotmatrix/contracts';
-import { notFound } from '@shotmatrix/domain';
+import { isUuid, notFound } from '@shotmatrix/domain';
 import { CampaignEntity, LutEntity, MasterShotEntity, PlateEntity } from '@shotmatrix/persistence';
 import { MastersService } from '../masters/masters.service';
 import { AuditService } from '../audit/audit.service';
@@ -93,4 +93,3 @@ function cellOrder(m: MatrixInput) {
   return (c: Record<string, string>) => (n(mi, c.market) * 1000 + n(li, c.label)) * 1000 + n(bi, c.background);
 }
 
-export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { VariantView } from '@shotmatrix/contracts';
-import { notFound } from '@shotmatrix/domain';
-import { CampaignsService, isUuid } from './campaigns.service';
+import { isUuid, notFound } from '@shotmatrix/domain';
+import { CampaignsService } from './campaigns.service';
 import { toVariantView } from './views';
 import { Access } from '../auth/access.decorator';
 

@@ -10,9 +10,9 @@ import {
   type VariantVersionView,
   type VariantView,
 } from '@shotmatrix/contracts';
-import { checkDecision, DomainError, notFound, threadComments, type LatestDecision } from '@shotmatrix/domain';
+import { checkDecision, DomainError, isUuid, notFound, threadComments, type LatestDecision } from '@shotmatrix/domain';
 import { AuditService } from '../audit/audit.service';
-import { CampaignsService, isUuid } from '../campaigns/campaigns.service';
+import { CampaignsService } from '../campaigns/campaigns.service';
 import { toVariantView } from '../campaigns/views';
 import { parseBody } from '../common/zod-body';
 import { CampaignEventsService } from '../events/campaign-events.service';
