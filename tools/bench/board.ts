@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import { runMigrations } from '@shotmatrix/persistence';
+import { benchStack } from './bench-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLIP = path.resolve(ROOT, '../shared/media/clips/product_bottles_table_intel.mp4');
@@ -33,16 +34,6 @@ const BACKGROUNDS = 10;
 const THUMBNAILS = 12;
 const RUNS = 5;
 const VIEWPORT = { width: 1440, height: 1000 };
-
-// Native import() of the plain-ESM stack scripts (the TS transform would turn it into require()).
-const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<StackServices>;
-
-/** What this bench uses of tools/stack/services.mjs. */
-interface StackServices {
-  portFree(port: number): Promise<boolean>;
-  startPostgres(opts: { dataDir: string; port: number; dbName: string; fast?: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
-  startRedis(opts: { dataDir: string; port: number }): Promise<{ url: string; stop(): Promise<void> }>;
-}
 
 const LOCALES: Record<string, [string, string]> = {
   de: ['de-DE', 'EUR'],
@@ -70,25 +61,8 @@ interface RunFigures {
 }
 
 async function main(): Promise<void> {
-  const services = await importEsm(path.join(ROOT, 'tools/stack/services.mjs'));
+  const { services, freePort, stops, stopAll } = await benchStack();
   mkdirSync(DATA, { recursive: true });
-  const freePort = async (preferred: number) => {
-    for (let port = preferred; port < preferred + 100; port++) if (await services.portFree(port)) return port;
-    throw new Error(`no free port on 127.0.0.1 between ${preferred} and ${preferred + 99}`);
-  };
-  // Stopped last-started first, whatever happens: an error, Ctrl-C, or a kill.
-  const stops: Array<() => Promise<void>> = [];
-  let stopping: Promise<void> | undefined;
-  const stopAll = () =>
-    (stopping ??= (async () => {
-      for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(`stopping: ${e.message}`));
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (!stopping) console.error(`${signal}: stopping the bench's services`);
-      void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    });
-  }
   let summary: string[];
   try {
     ensureDashboardBuilt();
@@ -147,10 +121,10 @@ async function run(pgUrl: string, redisUrl: string, apiPort: number, stops: Arra
   stops.push(() => api.stop());
   const base = `http://127.0.0.1:${apiPort}`;
   const cookie = await login(base, email, password);
-  console.log(cookie ? 'signed in as the bootstrap admin' : 'no /api/auth/login (accounts not in this build): going on without a session');
+  console.log('signed in as the bootstrap admin');
 
   // Baseline, same machine, same moment: the campaign's JSON fetched by Node, no browser.
-  const headers: Record<string, string> = cookie ? { cookie: `${cookie.name}=${cookie.value}` } : {};
+  const headers: Record<string, string> = { cookie: `${cookie.name}=${cookie.value}` };
   let t = performance.now();
   const res = await fetch(`${base}/api/campaigns/${campaignId}`, { headers });
   const body = await res.text();
@@ -374,10 +348,9 @@ async function startApi(port: number, env: Record<string, string>): Promise<ApiP
   }
 }
 
-/** Signs in as the bootstrap admin; null when this build has no accounts yet (404). */
-async function login(base: string, email: string, password: string): Promise<{ name: string; value: string } | null> {
+/** Signs in as the bootstrap admin. */
+async function login(base: string, email: string, password: string): Promise<{ name: string; value: string }> {
   const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (res.status === 404) return null;
   if (!res.ok) throw new Error(`POST /api/auth/login: ${res.status} ${(await res.text()).slice(0, 300)}`);
   for (const header of res.headers.getSetCookie()) {
     const [pair] = header.split(';');
@@ -409,10 +382,10 @@ function watchBoard(): void {
   observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-painted'] });
 }
 
-async function measure(browser: Browser, url: string, base: string, cookie: { name: string; value: string } | null, screenshot: string | null): Promise<RunFigures> {
+async function measure(browser: Browser, url: string, base: string, cookie: { name: string; value: string }, screenshot: string | null): Promise<RunFigures> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
-    if (cookie) await context.addCookies([{ ...cookie, url: base, httpOnly: true, sameSite: 'Lax' }]);
+    await context.addCookies([{ ...cookie, url: base, httpOnly: true, sameSite: 'Lax' }]);
     await context.addInitScript(watchBoard);
     const page = await context.newPage();
     const errors: string[] = [];

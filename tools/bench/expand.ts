@@ -16,6 +16,7 @@ import { createObjectStore } from '@shotmatrix/storage';
 import { TemplateRegistry } from '@shotmatrix/templating';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { analyzeJob } from '../../apps/render-worker/src/analyze-master.job';
+import { benchStack } from './bench-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MARKETS = 50;
@@ -24,36 +25,13 @@ const BACKGROUNDS = 20;
 /** Preferred ports; the next free one is taken when something else listens there. */
 const PORTS = { postgres: 54349, redis: 63819 };
 
-// Native import() of the plain-ESM stack scripts (the TS transform would turn it into require()).
-const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<any>;
-
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const BENCH_PASSWORD = randomBytes(18).toString('base64url');
 
 async function main(): Promise<void> {
-  const services = await importEsm(path.join(ROOT, 'tools/stack/services.mjs'));
+  const { services, freePort, stops, stopAll } = await benchStack();
   const dataDir = path.join(ROOT, '.data/bench');
   mkdirSync(dataDir, { recursive: true });
-  const freePort = async (preferred: number) => {
-    for (let port = preferred; port < preferred + 100; port++) if (await services.portFree(port)) return port;
-    throw new Error(`no free port on 127.0.0.1 between ${preferred} and ${preferred + 99}`);
-  };
-  // Stopped last-started first, whatever happens: an error, Ctrl-C, or a kill.
-  const stops: Array<() => Promise<void>> = [];
-  let stopping: Promise<void> | undefined;
-  // One shutdown, however many ask for it (a signal, then the run failing because of it).
-  const stopAll = () =>
-    (stopping ??= (async () => {
-      for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(`stopping: ${e.message}`));
-    })());
-  // `on`, not `once`: Nest's shutdown hook closes the API and then re-raises the signal,
-  // which would kill the process before Postgres and Redis are stopped.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (!stopping) console.error(`${signal}: stopping the bench's services`);
-      void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    });
-  }
   let summary: string[];
   try {
     const pg = await services.startPostgres({ dataDir: path.join(dataDir, 'pg'), port: await freePort(PORTS.postgres), dbName: 'bench', fast: true });

@@ -49,12 +49,8 @@ function toQcReport(q: NonNullable<VariantRow['qc']>, mediaUrl: MediaUrl): QcRep
   return { ...rest, heatmapUrl: heatmapKey ? mediaUrl(heatmapKey) : null };
 }
 
-/** Curried so that `rows.map(toVariantView(url))` reads naturally. */
-export const toVariantView =
-  (mediaUrl: MediaUrl) =>
-  (v: VariantRow): VariantView => {
-    return variantView(v, mediaUrl);
-  };
+/** Takes the URL signer first, so a list maps with `rows.map(toVariantView(url))`. */
+export const toVariantView = (mediaUrl: MediaUrl) => (v: VariantRow): VariantView => variantView(v, mediaUrl);
 
 function variantView(v: VariantRow, mediaUrl: MediaUrl): VariantView {
   return {
@@ -126,11 +122,7 @@ export function toMasterView(mediaUrl: MediaUrl, m: MasterShotEntity, analysis: 
   };
 }
 
-export const toPlateView =
-  (mediaUrl: MediaUrl) =>
-  (p: PlateEntity): PlateView => {
-    return plateView(p, mediaUrl);
-  };
+export const toPlateView = (mediaUrl: MediaUrl) => (p: PlateEntity): PlateView => plateView(p, mediaUrl);
 
 function plateView(p: PlateEntity, mediaUrl: MediaUrl): PlateView {
   return { id: p.id, filename: p.filename, width: p.width, height: p.height, kind: p.kind, url: mediaUrl(p.storageKey) };
