@@ -48,6 +48,7 @@ import { buildEffectLayerArgs, countFrames, FfmpegError, probeImage, probeVideo,
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
 import { copyOcrCheck, legalLineCheck, measureVariant, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
 import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeSeedLook, planeWorkSize, trackPlane, type Ocr } from '@shotmatrix/vision';
+import { withIntermediates } from './intermediates';
 import { processOcr, readCopy, type CopyItem } from './read-copy';
 import type { AnalysisResult } from './analysis-result';
 import { UnrecoverableError, type Job } from '@shotmatrix/queue';
@@ -219,15 +220,30 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const outDir = path.join(work, 'out');
     await mkdir(path.join(outDir, 'exr'), { recursive: true });
     const outputs = settings.outputs.map((kind) => ({ kind, path: path.join(outDir, OUTPUT_FILE[kind]) }));
+    const masterInput = { path: masterPath, width: probe.width, height: probe.height, fpsFraction: probe.fpsFraction, frameCount: probe.frameCount, hasAudio: probe.hasAudio };
+    // What cells share (the moved plate, the shaped matte, the occlusion key) is made once, by the first cell
+    // that needs it, and read by the rest: one more cell of a market costs little more than its encode.
+    const shared = await withIntermediates(
+      deps,
+      work,
+      {
+        master: masterInput,
+        environment,
+        grade: lutPath ? { lutPath, plateAmount: settings.gradePlate, frameAmount: settings.gradeFrame } : null,
+        planeLabel,
+        sources: { master: source, matte: made?.matteKey ?? null, plate: plate ? { key: plate.storageKey, sha256: plate.sha256 } : null, lut: p.lutKey ?? null },
+      },
+      signal,
+    );
     const plan = variantPlan({
-      master: { path: masterPath, width: probe.width, height: probe.height, fpsFraction: probe.fpsFraction, frameCount: probe.frameCount, hasAudio: probe.hasAudio },
+      master: masterInput,
       settings,
       structureAdherence: s,
-      environment,
+      environment: shared.environment,
       grade: lutPath ? { lutPath, subjectLutPath: await writeLut('subject-grade.cube', premix.subject), frameLutPath: await writeLut('frame-grade.cube', premix.frame) } : null,
       harmonise: fromPlate?.harmonise ?? null,
       reframe,
-      planeLabel,
+      planeLabel: shared.planeLabel,
       // The label goes onto its plane when the cell names one, else into the title-safe corner.
       layers: [
         ...(label ? [{ path: labelPath, x: layout.label.x, y: layout.label.y, from: 0, to: probe.frameCount - 1 }] : []),
@@ -235,6 +251,7 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
       ],
       outputs,
       workDir: work,
+      filterThreads: config.render.filterThreads || undefined,
     });
     const graphPath = path.join(work, 'graph.txt');
     const cmd = buildCompositeArgs(plan, graphPath);
@@ -294,15 +311,22 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const mid = Math.floor(probe.frameCount / 2);
     const copyItems: CopyItem[] = [];
     if (label && !packshot) copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, label.texts), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
-    if (!packshot && planeLabel && !reframe) {
-      // The tracked frame nearest the middle, unwarped to the label's own rectangle.
-      const seen = planeLabel.quads.map((q, i) => (q ? i : -1)).filter((i) => i >= 0);
+    if (!packshot && planeLabel) {
+      // The tracked frame nearest the middle, unwarped to the label's own rectangle; in a reframed cell, one whose
+      // quad lies inside that frame's window, moved into the window's (the output frame's) pixels.
+      const inWindow = (q: Quad, n: number) =>
+        !reframe || q.every(([x, y]) => x >= reframe.x[n] && x <= reframe.x[n] + reframe.width && y >= reframe.y[n] && y <= reframe.y[n] + reframe.height);
+      const seen = planeLabel.quads.map((q, i) => (q && inWindow(q, i) ? i : -1)).filter((i) => i >= 0);
       const at = seen.reduce((best, i) => (Math.abs(i - mid) < Math.abs(best - mid) ? i : best), seen[0] ?? -1);
       if (at >= 0) {
         // Set at the label's raster size, seen at the plane's size on that frame.
         const q = planeLabel.quads[at]!;
         const seenWidth = (Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]) + Math.hypot(q[2][0] - q[3][0], q[2][1] - q[3][1])) / 2;
-        copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, planeLabel.texts, seenWidth / planeLabel.size.width), frame: at, plane: { quad: q, size: planeLabel.size } });
+        const quad = (reframe ? q.map(([x, y]) => [x - reframe.x[at], y - reframe.y[at]]) : q) as Quad;
+        copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, planeLabel.texts, seenWidth / planeLabel.size.width), frame: at, plane: { quad, size: planeLabel.size } });
+      } else if (reframe && planeLabel.quads.some((q) => q)) {
+        const fields = fieldsOf(template.fields, planeLabel.texts);
+        copyItems.push({ overlay: 'label', fields, frame: mid, skip: `the label's plane is never whole inside the ${p.aspect ?? 'reframed'} window` });
       }
     }
     for (const o of overlays) copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(o.fields, o.texts), frame: Math.floor((o.from + o.to) / 2), box: o });

@@ -99,6 +99,61 @@ describe('buildCompositeArgs', () => {
     expect(graph).toMatch(/\[matteOcc\]crop=/);
   });
 
+  it('reads what was made ahead instead of making it per frame: moved plate, shaped matte, occlusion key', () => {
+    const quad: Quad = [
+      [300, 100],
+      [500, 100],
+      [500, 200],
+      [300, 200],
+    ];
+    const occlusion = { referencePath: '/w/ref.png', mattePath: '/w/matte.mkv', threshold: 40 };
+    const planeLabel = { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128, occlusion, occlusionKeyPath: '/w/key.mkv' };
+    const p = plan({ planeLabel }, Array.from({ length: N }, (_, t) => pan(t)));
+    p.environment = { ...p.environment!, mattePath: '/w/shaped.mkv', matteShaped: true, movedPlatePath: '/w/moved.mkv' };
+    const { args, graph } = buildCompositeArgs(p, '/g');
+    const inputs = args.flatMap((a, i) => (a === '-i' ? [args[i + 1]] : []));
+    expect(inputs).toEqual(['/w/master.mkv', '/w/shaped.mkv', '/w/moved.mkv', '/w/plane.png', '/w/key.mkv', '/w/label.png']);
+    expect(graph).toMatch(/\[2:v\]settb=1\/25,setpts=N,format=yuv420p,fps=25\/1\[plate\d+\]/);
+    expect(graph).toMatch(/\[1:v\]settb=1\/25,setpts=N,format=gray\[alpha\]/);
+    expect(graph).toMatch(/\[4:v\]settb=1\/25,setpts=N,format=gray\[front\d+\]/);
+    // No plate warp, no matte shaping, no per-frame occlusion test: only the label's own warp is left.
+    expect(graph.match(/perspective=/g)).toHaveLength(1);
+    expect(graph).not.toMatch(/erosion|gblur|abs\(x-y\)/);
+  });
+
+  it('lays graphics over in 4:2:0 when every deliverable is 4:2:0, in RGB when one is not', () => {
+    const quad: Quad = [
+      [300, 100],
+      [500, 100],
+      [500, 200],
+      [300, 200],
+    ];
+    const planeLabel = { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128 };
+    const yuv = buildCompositeArgs(plan({ planeLabel, outputs: [{ kind: 'draft', path: '/w/d.mp4' }, { kind: 'master', path: '/w/m.mp4' }] }), '/g').graph;
+    expect(yuv.match(/overlay=[^[]*format=yuv420/g)).toHaveLength(3); // subject, plane label, corner label
+    expect(yuv).not.toMatch(/format=auto/);
+    const rgb = buildCompositeArgs(plan({ planeLabel, outputs: [{ kind: 'prores', path: '/w/p.mov' }] }), '/g').graph;
+    expect(rgb.match(/overlay=[^[]*format=auto/g)).toHaveLength(2);
+  });
+
+  it('keeps a light graph on one filter thread, and slices heavy ones across the cores', () => {
+    const threads = (p: CompositePlan) => {
+      const { args } = buildCompositeArgs(p, '/g');
+      const at = args.indexOf('-filter_complex_threads');
+      return at < 0 ? 'ffmpeg' : args[at + 1];
+    };
+    const moving = Array.from({ length: N }, (_, t) => pan(t));
+    const ahead = plan({}, moving);
+    ahead.environment = { ...ahead.environment!, movedPlatePath: '/w/moved.mkv' };
+    expect(threads(ahead)).toBe('1');
+    // The plate warped here, a per-frame grade of the subject, more deliverables: ffmpeg's own choice.
+    expect(threads(plan({}, moving))).toBe('ffmpeg');
+    expect(threads({ ...ahead, grade: { lutPath: '/w/warm.cube', plateAmount: 0, frameAmount: 1 }, structureAdherence: 0.5 })).toBe('ffmpeg');
+    expect(threads({ ...ahead, outputs: [{ kind: 'master', path: '/w/m.mp4' }, { kind: 'prores', path: '/w/p.mov' }] })).toBe('ffmpeg');
+    // Set by the worker's config, it wins.
+    expect(threads({ ...plan({}, moving), filterThreads: 3 })).toBe('3');
+  });
+
   it('refuses a reframe path of the wrong length', () =>
     expect(() => buildCompositeArgs(plan({ reframe: { width: 608, height: 1080, x: [0], y: [0] } }), '/g')).toThrow('one position per master frame'));
 

@@ -1,11 +1,11 @@
 import { even } from '@shotmatrix/media';
-import { frameExpr } from './frame-expr';
+import { frameExpr, stepExpr } from './frame-expr';
 import { lutyuvFilter } from './harmonise';
 import type { CompositePlan, Environment, Grade, StillLayer } from './composite-plan';
 import { plateMoves } from './composite-plan';
-import { outputStage } from './outputs';
-import { perspectiveCorners, type PerspectiveCorners, type Rect } from './plate-view';
-import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr, type PlaneLabel, type PlaneOcclusion } from './plane-label';
+import { outputSize, outputStage } from './outputs';
+import { perspectiveCorners, type PerspectiveCorners } from './plate-view';
+import { fillLostQuads, LABEL_PAD, planeLabelCorners, planeWindow, trackedFramesExpr, windowAt, type PlaneLabel, type PlaneOcclusion, type PlaneWindow } from './plane-label';
 
 /** Blur radius of the light wrap, in master pixels: about 1 % of the frame's short side. */
 export const LIGHT_WRAP_RADIUS = (frame: { width: number; height: number }) => Math.max(2, Math.round(Math.min(frame.width, frame.height) / 100));
@@ -21,7 +21,7 @@ export interface CompositeCommand {
 }
 
 /** What every step of the graph adds to. */
-interface GraphBuilder {
+export interface GraphBuilder {
   /** Filter chains, joined with `;` into the script. */
   g: string[];
   /** Adds an input, read through the file protocol only, and returns its stream index: the `-i` and its `[i:v]` stay together. */
@@ -30,6 +30,27 @@ interface GraphBuilder {
   fresh: (name: string) => string;
   /** Puts a stream on the master's clock (see buildCompositeArgs). */
   restamp: string;
+}
+
+/** A graph on the master's clock (rate a fraction like "25/1") and the ffmpeg arguments its inputs go into. */
+export function graphBuilder(fpsFraction: string): { b: GraphBuilder; args: string[] } {
+  const [num, den] = fpsFraction.split('/').map(Number);
+  const args: string[] = [];
+  const g: string[] = [];
+  let inputs = 0;
+  let label = 0;
+  const b: GraphBuilder = {
+    g,
+    input: (p, pre = []) => {
+      args.push(...pre, '-protocol_whitelist', 'file', '-i', p);
+      return inputs++;
+    },
+    fresh: (name) => `${name}${label++}`,
+    // Every stream that meets in an overlay is put on one clock: a tick per master frame, frame n at n. overlay
+    // emits a frame for each input's frame, so a timestamp that differs by rounding would add a frame.
+    restamp: `settb=${den}/${num},setpts=N`,
+  };
+  return { b, args };
 }
 
 /**
@@ -47,32 +68,20 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   const H = master.height;
   // assertPlan has checked the rate is a fraction.
   const [num, den] = master.fpsFraction.split('/').map(Number);
-  const args: string[] = [];
-  const g: string[] = [];
-  let inputs = 0;
-  let label = 0;
-  const b: GraphBuilder = {
-    g,
-    input: (p, pre = []) => {
-      args.push(...pre, '-protocol_whitelist', 'file', '-i', p);
-      return inputs++;
-    },
-    fresh: (name) => `${name}${label++}`,
-    // Every stream that meets in an overlay is put on one clock: a tick per master frame, frame n at n. overlay
-    // emits a frame for each input's frame, so a timestamp that differs by rounding would add a frame.
-    restamp: `settb=${den}/${num},setpts=N`,
-  };
-  const { restamp, fresh } = b;
+  const { b, args } = graphBuilder(master.fpsFraction);
+  const { g, restamp, fresh } = b;
   b.input(master.path);
 
   // The master is read once; its own surroundings (no plate) and a plane label shaded by it take more copies.
   const pl = plan.planeLabel ?? null;
-  // A plane never tracked has no canvas: nothing to draw, no input to add.
-  const canvas = pl ? planeCanvas(pl.quads, { width: W, height: H }) : null;
+  // A plane never tracked has no window: nothing to draw, no input to add.
+  const canvas = pl ? planeWindow(pl.quads, { width: W, height: H }) : null;
   const shade = !!canvas && pl!.shading > 0;
-  const occlusion = canvas ? (pl!.occlusion ?? null) : null;
+  // A key made ahead (buildOcclusionKeyArgs) is read as it is; otherwise it is worked out here, every frame.
+  const occlusionKey = canvas ? (pl!.occlusionKeyPath ?? null) : null;
+  const occlusion = canvas && !occlusionKey ? (pl!.occlusion ?? null) : null;
   // The occlusion key and the cut-out read the same matte (the master's): decoded once and split, like the master.
-  const shareMatte = !!env && occlusion?.mattePath === env.mattePath;
+  const shareMatte = !!env && !env.matteShaped && occlusion?.mattePath === env.mattePath;
   const ownBackground = !!env && !env.plate;
   const copies = ['masterMain', ...(ownBackground ? ['masterBg'] : []), ...(shade ? ['masterShade'] : []), ...(occlusion ? ['masterOcc'] : [])];
   let masterPad = '0:v';
@@ -88,7 +97,11 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   if (env) {
     const matteIn = b.input(env.mattePath);
     let plate: string;
-    if (env.plate && env.view) {
+    if (env.movedPlatePath) {
+      // Made ahead by buildMovedPlateArgs: cropped, graded and moved already, one frame per master frame.
+      plate = fresh('plate');
+      g.push(`[${b.input(env.movedPlatePath)}:v]${restamp},format=yuv420p,fps=${num}/${den}[${plate}]`);
+    } else if (env.plate && env.view) {
       const plateIn = b.input(env.plate.path, env.plate.kind === 'video' ? ['-stream_loop', '-1'] : []);
       plate = plateChain(b, plan, env, plateIn, { width: W, height: H }, `${num}/${den}`);
     } else {
@@ -103,16 +116,15 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
         plate = back;
       }
     }
-    // Matte: choke by eroding, feather by blurring; gblur's sigma is about a third of the visible falloff.
-    const shape = Array.from({ length: Math.round(env.chokePx) }, () => 'erosion');
-    if (env.featherPx > 0) shape.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
+    // Matte: choke and feather (see matteShape), unless the matte was shaped ahead (buildShapedMatteArgs).
+    const shape = env.matteShaped ? [] : matteShape(env);
     const alpha = env.lightWrap > 0 ? 'alphaSrc' : 'alpha';
     if (shareMatte) {
       g.push(`[${matteIn}:v]${restamp},format=gray,split=2[matteCut][matteOcc]`, `[matteCut]${shape.join(',') || 'null'}[${alpha}]`);
     } else {
       g.push(`[${matteIn}:v]${restamp},${['format=gray', ...shape].join(',')}[${alpha}]`);
     }
-    for (const fx of env.effects) plate = overlayStill(b, plate, fx);
+    for (const fx of env.effects) plate = overlayStill(b, plate, fx, 'yuv420');
 
     // Subject: the master's own pixels, moved toward the plate by (1 − s), cut out by the matte.
     let subject = fresh('subject');
@@ -147,7 +159,10 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     if (subjectGradeAmount > 0) picture = gradeChain(b, picture, subjectGrade(plan, subjectGradeAmount));
   }
 
-  if (pl && canvas) picture = planeLabelChain(b, picture, pl, canvas, master.frameCount, shareMatte ? 'matteOcc' : null);
+  // Graphics are laid over in 4:2:0 when every deliverable is 4:2:0 anyway: composing them in RGB would turn
+  // the whole frame to RGB and back, twice the cost of the overlays themselves (measured: ≈ 20 ms a frame at 1080p).
+  const graphics: GraphicsFormat = plan.outputs.every((o) => o.kind === 'draft' || o.kind === 'master') ? 'yuv420' : 'auto';
+  if (pl && canvas) picture = planeLabelChain(b, picture, pl, canvas, master.frameCount, shareMatte ? 'matteOcc' : null, occlusionKey, graphics);
 
   // The QC tap sees the composite in the master's frame, before reframing and before the layers drawn on purpose.
   const tap = plan.qcTap;
@@ -165,7 +180,7 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     g.push(`[${picture}]crop=w=${rf.width}:h=${rf.height}:x=${path(rf.x)}:y=${path(rf.y)}[${framed}]`);
     picture = framed;
   }
-  for (const layer of plan.layers) picture = overlayStill(b, picture, layer);
+  for (const layer of plan.layers) picture = overlayStill(b, picture, layer, graphics);
 
   const outs = plan.outputs.map((o) => ({ o, stage: outputStage(o, out, plan.encode, master.hasAudio) }));
   const splits = outs.map((_, i) => `out${i}`);
@@ -174,13 +189,16 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
   const tf = Math.min(Math.max(0, Math.round(plan.thumbnail.frame)), master.frameCount - 1);
   g.push(`[thumbSrc]select=eq(n\\,${tf}),scale=${even(plan.thumbnail.width)}:-2,format=yuvj420p[thumb]`);
 
+  const threads = plan.filterThreads || (isLightGraph(plan, subjectGradeAmount, out) ? 1 : 0);
+  if (threads) args.push('-filter_complex_threads', String(threads));
   args.push('-filter_complex_script', graphPath);
   outs.forEach(({ o, stage }, i) => {
     const audio = master.hasAudio && o.kind !== 'exr' ? ['-map', '0:a?'] : [];
     args.push('-map', `[v${i}]`, ...audio, '-fps_mode', 'passthrough', ...stage.args, o.path);
   });
   args.push('-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', plan.thumbnail.path);
-  if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-an', tap.path);
+  // Raw grey frames in NUT: lossless like FFV1, without an encoder on the render's critical path.
+  if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-f', 'nut', '-an', tap.path);
   return { args, graph: g.join(';\n') };
 }
 
@@ -188,7 +206,14 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
  * The plate: the planned crop at frame size, graded once for a still, one copy
  * per master frame, and warped per frame by `perspective` when the camera moved.
  */
-function plateChain(b: GraphBuilder, plan: CompositePlan, env: Environment, plateIn: number, frame: { width: number; height: number }, rate: string): string {
+export function plateChain(
+  b: GraphBuilder,
+  plan: Pick<CompositePlan, 'master' | 'grade'>,
+  env: Environment,
+  plateIn: number,
+  frame: { width: number; height: number },
+  rate: string,
+): string {
   const { g, fresh } = b;
   const { master } = plan;
   const c = env.view!.crop;
@@ -218,42 +243,95 @@ function plateChain(b: GraphBuilder, plan: CompositePlan, env: Environment, plat
 }
 
 /**
- * The label on its tracked plane: the padded label stretched to a fixed
- * canvas, repeated per frame and warped by `perspective` onto that frame's
- * quad; multiplied by the master's luma over the canvas (normalised to the
- * plane's seeded brightness, by the shading share); shown only where tracked.
+ * The label on its tracked plane, all in the plane's moving window (see
+ * planeWindow): the padded label stretched to the window, repeated per frame
+ * and warped by `perspective` onto that frame's quad; multiplied by the
+ * master's luma under the window (normalised to the plane's seeded
+ * brightness, by the shading share); cut where the occlusion key says
+ * something is in front; laid over at the window's place, only where tracked.
  */
-function planeLabelChain(b: GraphBuilder, under: string, pl: PlaneLabel, canvas: Rect, frameCount: number, sharedMatte: string | null): string {
+function planeLabelChain(
+  b: GraphBuilder,
+  under: string,
+  pl: PlaneLabel,
+  canvas: PlaneWindow,
+  frameCount: number,
+  sharedMatte: string | null,
+  keyPath: string | null,
+  graphics: GraphicsFormat,
+): string {
   const { g, fresh, restamp } = b;
-  const warp = perspectiveFilter(fillLostQuads(pl.quads).map((q) => planeLabelCorners(pl.size, canvas, q)));
-  // A label-sized still, padded, stretched to the canvas, repeated per frame and warped onto each frame's quad.
-  const onPlane = (file: string) => {
-    const index = b.input(file);
-    const warped = fresh('planeLabel');
-    g.push(
-      `[${index}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
-        `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=gbrap,${repeatStill(frameCount)},${restamp},${warp}[${warped}]`,
-    );
-    return warped;
-  };
-  let label = onPlane(pl.path);
+  // In 4:2:0 the label is warped, shaded and cut as YUV with alpha (a third fewer samples than RGB, and no
+  // conversion of the window back to YUV before the overlay); else in RGB.
+  const yuv = graphics === 'yuv420';
+  let label = warpOntoPlane(b, pl.path, pl, canvas, frameCount, yuv ? 'yuva420p' : 'gbrap');
+  // Where something is in front of the plane: the key made ahead, else worked out here (see occlusionFront).
+  let front: string | null = null;
+  if (keyPath) {
+    front = fresh('front');
+    g.push(`[${b.input(keyPath)}:v]${restamp},format=gray[${front}]`);
+  } else if (pl.occlusion) {
+    const reference = warpOntoPlane(b, pl.occlusion.referencePath, pl, canvas, frameCount, 'gbrap');
+    front = occlusionFront(b, 'masterOcc', pl.occlusion, reference, canvas, sharedMatte);
+  }
   if (pl.shading > 0) {
     const k = pl.shading;
     const gain = 255 / Math.max(8, pl.referenceLuma);
-    const shadeOut = fresh('shade');
-    g.push(
-      `[masterShade]${restamp},crop=${canvas.width}:${canvas.height}:${canvas.x}:${canvas.y},format=gray,` +
-        `lut=y=clip(${num3(1 - k)}*255+${num3(k * gain)}*val\\,0\\,255),format=gbrap[${shadeOut}]`,
-    );
+    // The shade: 255 leaves the label as designed, lower darkens it, as the master's light falls on the plane.
+    const shade = fresh('shade');
+    g.push(`[masterShade]${restamp},${windowCrop(canvas)},format=gray,lut=y=clip(${num3(1 - k)}*255+${num3(k * gain)}*val\\,0\\,255)[${shade}]`);
     const shaded = fresh('planeLabel');
-    g.push(`[${label}][${shadeOut}]blend=c0_mode=multiply:c1_mode=multiply:c2_mode=multiply:c3_mode=normal[${shaded}]`);
+    if (yuv) {
+      // The same multiply in YUV: luma above black and chroma about neutral scale with the shade (half-size for
+      // chroma). The shade's alpha carries what is not in front, so one lookup also cuts the label there.
+      const pads = [`${shade}y`, `${shade}c`];
+      let alpha = `${shade}a`;
+      if (front) {
+        alpha = fresh('keep');
+        g.push(`[${front}]negate[${alpha}]`);
+      } else {
+        pads.push(alpha);
+      }
+      g.push(
+        `[${shade}]split=${pads.length}${pads.map((x) => `[${x}]`).join('')}`,
+        `[${shade}c]scale=w=iw/2:h=ih/2:flags=area,split=2[${shade}u][${shade}v]`,
+        `[${shade}y][${shade}u][${shade}v][${alpha}]mergeplanes=0x00102030:yuva420p[${shade}m]`,
+        `[${label}][${shade}m]lut2=c0=16+(x-16)*y/255:c1=128+(x-128)*y/255:c2=128+(x-128)*y/255:c3=${front ? 'x*y/255' : 'x'}[${shaded}]`,
+      );
+      front = null;
+    } else {
+      g.push(`[${shade}]format=gbrap[${shade}m]`, `[${label}][${shade}m]blend=c0_mode=multiply:c1_mode=multiply:c2_mode=multiply:c3_mode=normal[${shaded}]`);
+    }
     label = shaded;
   }
-  if (pl.occlusion) label = occludeLabel(b, label, pl.occlusion, onPlane(pl.occlusion.referencePath), canvas, sharedMatte);
+  if (front) label = cutWhereFront(b, label, front);
   const out = fresh('labelled');
   const enable = trackedFramesExpr(pl.quads);
-  g.push(`[${under}][${label}]overlay=${canvas.x}:${canvas.y}:format=auto${enable ? `:enable='${enable}'` : ''}[${out}]`);
+  // overlay's own n is 1 on the first frame (its timeline `enable` counts from 0, crop's n too: measured).
+  const at = `x=${stepExpr(canvas.x, 'n', 1)}:y=${stepExpr(canvas.y, 'n', 1)}`;
+  g.push(`[${under}][${label}]overlay=${at}:format=${graphics}${enable ? `:enable='${enable}'` : ''}[${out}]`);
   return out;
+}
+
+/** The plane's window, frame by frame (crop evaluates x and y every frame; n counts from 0). */
+const windowCrop = (w: PlaneWindow) => `crop=w=${w.width}:h=${w.height}:x=${stepExpr(w.x, 'n')}:y=${stepExpr(w.y, 'n')}:exact=1`;
+
+/** A label-sized still, padded, stretched to the window, repeated per frame and warped onto each frame's quad in that frame's window. */
+export function warpOntoPlane(
+  b: GraphBuilder,
+  file: string,
+  pl: Pick<PlaneLabel, 'size' | 'quads'>,
+  canvas: PlaneWindow,
+  frameCount: number,
+  format: 'gbrap' | 'yuva420p',
+): string {
+  const warp = perspectiveFilter(fillLostQuads(pl.quads).map((q, n) => planeLabelCorners(pl.size, windowAt(canvas, n), q)));
+  const warped = b.fresh('planeLabel');
+  b.g.push(
+    `[${b.input(file)}:v]format=rgba,pad=w=iw+${2 * LABEL_PAD}:h=ih+${2 * LABEL_PAD}:x=${LABEL_PAD}:y=${LABEL_PAD}:color=black@0,` +
+      `scale=${canvas.width}:${canvas.height}:flags=bicubic,format=${format},${repeatStill(frameCount)},${b.restamp},${warp}[${warped}]`,
+  );
+  return warped;
 }
 
 /**
@@ -265,37 +343,60 @@ function planeLabelChain(b: GraphBuilder, under: string, pl: PlaneLabel, canvas:
 const CLOSE_HOLES = [...Array(4).fill('dilation'), ...Array(4).fill('erosion')].join(',');
 
 /**
- * Takes the label's alpha away where something is in front of the plane
- * (see PlaneOcclusion): the master and the plane's seeded look, both on the
- * canvas, differ by more than the threshold in some colour, or the plane was background at
- * its seed; and the matte says subject. Small 8-bit lookups (lut2) on the
- * canvas only; an opening drops the thin lines a track error of a pixel
- * leaves along the plane's own edges, a closing fills small holes, and a
- * one-pixel blur softens the cut.
+ * Where something is in front of the plane, per frame, on the canvas (white =
+ * in front; see PlaneOcclusion): the master and the plane's seeded look, both
+ * on the canvas, differ by more than the threshold in some colour, or the
+ * plane was background at its seed; and the matte says subject. Small 8-bit
+ * lookups (lut2) on the canvas only; an opening drops the thin lines a track
+ * error of a pixel leaves along the plane's own edges, a closing fills small
+ * holes, and a one-pixel blur softens the cut. Returns the key's pad.
  */
-function occludeLabel(b: GraphBuilder, label: string, occ: PlaneOcclusion, reference: string, canvas: Rect, sharedMatte: string | null): string {
+export function occlusionFront(b: GraphBuilder, masterPad: string, occ: PlaneOcclusion, reference: string, canvas: PlaneWindow, sharedMatte: string | null): string {
   const { g, restamp } = b;
   // The matte on the master's clock, in grey: the cut-out's copy (already both) when it reads the same file.
   const matte = sharedMatte ? `[${sharedMatte}]` : `[${b.input(occ.mattePath)}:v]${restamp},format=gray,`;
   const o = b.fresh('occ');
-  const crop = `crop=${canvas.width}:${canvas.height}:${canvas.x}:${canvas.y}`;
+  const crop = windowCrop(canvas);
   const t = Math.round(occ.threshold);
   const differs = `if(gt(abs(x-y)\\,${t})\\,255\\,0)`;
   g.push(
     // Per colour plane, then the largest: a hand can match a label's brightness, rarely its colour too.
-    `[masterOcc]${restamp},${crop},format=gbrap[${o}now]`,
+    `[${masterPad}]${restamp},${crop},format=gbrap[${o}now]`,
     `[${o}now][${reference}]lut2=c0=${differs}:c1=${differs}:c2=${differs}:c3=y,extractplanes=r+g+b+a[${o}dr][${o}dg][${o}db][${o}refA]`,
     `[${o}dr][${o}dg]lut2=c0=max(x\\,y)[${o}drg]`,
     `[${o}drg][${o}db]lut2=c0=max(x\\,y)[${o}differs]`,
     `${matte}${crop}[${o}matte]`,
     `[${o}differs][${o}refA]lut2=c0=max(x\\,255-y)[${o}notPlane]`,
     `[${o}notPlane][${o}matte]lut2=c0=x*y/255,erosion,dilation,${CLOSE_HOLES},dilation,gblur=sigma=1[${o}front]`,
+  );
+  return `${o}front`;
+}
+
+/** Takes the label's alpha away where the key says something is in front. */
+function cutWhereFront({ g, fresh }: GraphBuilder, label: string, front: string): string {
+  const o = fresh('cut');
+  g.push(
     `[${label}]split=2[${o}rgb][${o}a]`,
     `[${o}a]alphaextract[${o}alpha]`,
-    `[${o}alpha][${o}front]lut2=c0=x*(255-y)/255[${o}keep]`,
+    `[${o}alpha][${front}]lut2=c0=x*(255-y)/255[${o}keep]`,
     `[${o}rgb][${o}keep]alphamerge[${o}label]`,
   );
   return `${o}label`;
+}
+
+/**
+ * No filter works on the whole frame every frame beyond the composite itself: no plate warped or graded here,
+ * no per-frame grade, no light wrap, one H.264 master at the picture's own size (no scaler, no colour conversion).
+ */
+function isLightGraph(plan: CompositePlan, subjectGradeAmount: number, picture: { width: number; height: number }): boolean {
+  const env = plan.environment;
+  if (subjectGradeAmount > 0 || plan.outputs.length !== 1 || plan.outputs[0].kind !== 'master') return false;
+  const size = outputSize('master', picture);
+  if (size.width !== picture.width || size.height !== picture.height) return false;
+  if (!env) return true;
+  const plateHere = !env.movedPlatePath && (plateMoves(env) || env.plate?.kind === 'video');
+  const ownGraded = !env.plate && !!plan.grade?.frameAmount;
+  return !plateHere && !ownGraded && env.lightWrap === 0;
 }
 
 /** The subject's share of the frame grade: the premixed LUT at full strength when there is one. */
@@ -316,11 +417,26 @@ function gradeChain({ g, fresh }: GraphBuilder, from: string, grade: Grade): str
   return out;
 }
 
-function overlayStill(b: GraphBuilder, under: string, layer: StillLayer): string {
+/** How graphics are laid over the picture: in 4:2:0 (the picture stays YUV) or in whatever both sides share (RGB for an RGBA still). */
+type GraphicsFormat = 'yuv420' | 'auto';
+
+function overlayStill(b: GraphBuilder, under: string, layer: StillLayer, graphics: GraphicsFormat): string {
   const index = b.input(layer.path);
   const out = b.fresh('layer');
-  b.g.push(`[${under}][${index}:v]overlay=${Math.round(layer.x)}:${Math.round(layer.y)}:format=auto:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
+  let still = `${index}:v`;
+  if (graphics === 'yuv420') {
+    still = `${out}s`;
+    b.g.push(`[${index}:v]format=yuva420p[${still}]`);
+  }
+  b.g.push(`[${under}][${still}]overlay=${Math.round(layer.x)}:${Math.round(layer.y)}:format=${graphics}:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
   return out;
+}
+
+/** Choke by eroding, feather by blurring; gblur's sigma is about a third of the visible falloff. */
+export function matteShape(env: { chokePx: number; featherPx: number }): string[] {
+  const shape = Array.from({ length: Math.round(env.chokePx) }, () => 'erosion');
+  if (env.featherPx > 0) shape.push(`gblur=sigma=${num3(env.featherPx / 3)}`);
+  return shape;
 }
 
 /** A still repeated once per master frame (loop's count is of repeats, after the first). */

@@ -53,10 +53,25 @@ export interface Environment {
   lightWrap: number;
   /** Stills between plate and subject (haze, light leaks, graphics the subject passes in front of). */
   effects: StillLayer[];
+  /**
+   * The plate as buildMovedPlateArgs made it ahead (cropped, graded, moved,
+   * one frame per master frame), read as it is instead of warping it here.
+   * Cells that share a background, grade and motion share it.
+   */
+  movedPlatePath?: string | null;
+  /** The matte at mattePath is already choked and feathered (buildShapedMatteArgs). */
+  matteShaped?: boolean;
 }
 
 export interface CompositePlan {
   master: MasterInput;
+  /**
+   * ffmpeg's -filter_complex_threads. Absent or 0: one thread when no filter works on the whole frame every
+   * frame (the encoder's threads take the cores; slicing light filters too only adds contention, measured
+   * 4 % slower on 2 cores), else one per core (a per-frame plate warp or grade gains from slices: measured
+   * 10 % faster).
+   */
+  filterThreads?: number;
   environment: Environment | null;
   /** The market's LUT: `plate` on the plate alone, `frame` on the whole picture (the subject takes it by 1 − s). */
   grade: { lutPath: string; plateAmount: number; frameAmount: number } | null;
@@ -83,7 +98,7 @@ export interface CompositePlan {
   encode: EncodeSettings;
   thumbnail: { path: string; width: number; frame: number };
   /**
-   * A lossless grey copy of the composite at QC size (FFV1), so QC measures
+   * A lossless grey copy of the composite at QC size (raw frames in NUT), so QC measures
    * what the compositor did to the shot rather than what the delivery codec
    * lost on the way.
    */

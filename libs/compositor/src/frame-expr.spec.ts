@@ -1,4 +1,4 @@
-import { frameExpr, simplify } from './frame-expr';
+import { frameExpr, simplify, stepExpr } from './frame-expr';
 import { evalFrameExpr } from './test-helpers';
 
 describe('simplify', () => {
@@ -25,5 +25,16 @@ describe('frameExpr', () => {
   it('counts from the filter’s first frame value', () => {
     const expr = frameExpr([0, 10, 20], { variable: 'n', firstValue: 0, tolerance: 0.01 });
     expect(evalFrameExpr(expr, 'n', 2)).toBeCloseTo(20);
+  });
+});
+
+describe('stepExpr', () => {
+  it('is the value itself when it never changes', () => expect(stepExpr([568, 568], 'n')).toBe('568'));
+  it('gives every frame its exact whole value, runs of equal values sharing a leaf', () => {
+    const values = Array.from({ length: 300 }, (_, n) => 2 * Math.floor(n / 3) + (n > 150 ? 40 : 0));
+    const expr = stepExpr(values, 'n');
+    values.forEach((v, n) => expect(evalFrameExpr(expr, 'n', n)).toBe(v));
+    const runs = values.filter((v, i) => i === 0 || v !== values[i - 1]).length;
+    expect(expr.match(/if\(/g)!.length).toBe(runs - 1);
   });
 });

@@ -68,3 +68,23 @@ export function simplify(values: number[], tolerance: number): number[] {
   keep.forEach((k, i) => k && out.push(i));
   return out;
 }
+
+/**
+ * An exact per-frame value that holds still between changes (whole pixels:
+ * `crop` truncates and `overlay` rounds what an expression gives, so a
+ * straight-segment fit that lands a hair below an integer would be off by
+ * one). Runs of equal values become one leaf of the same balanced tree.
+ */
+export function stepExpr(values: number[], variable: string, firstValue = 0): string {
+  if (!values.length) throw new Error('stepExpr needs at least one value');
+  const runs: Array<{ start: number; value: number }> = [];
+  values.forEach((v, i) => {
+    if (!runs.length || runs[runs.length - 1].value !== v) runs.push({ start: i, value: v });
+  });
+  const tree = (lo: number, hi: number): string => {
+    if (lo === hi) return String(runs[lo].value);
+    const mid = Math.ceil((lo + hi) / 2);
+    return `if(lt(${variable}\\,${runs[mid].start + firstValue})\\,${tree(lo, mid - 1)}\\,${tree(mid, hi)})`;
+  };
+  return tree(0, runs.length - 1);
+}

@@ -1,10 +1,11 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Quad } from '@shotmatrix/contracts';
 import { readFrames, runFfmpeg, writeRgbaPng } from '@shotmatrix/media';
 import { loadOpenCv, rectifyPlane, type Cv } from '@shotmatrix/vision';
 import type { CompositePlan } from './composite-plan';
+import { buildOcclusionKeyArgs } from './intermediates';
 import { OCCLUSION_THRESHOLD, type PlaneLabel } from './plane-label';
 import { collect, encodeRaw, magentaMeter, renderPlan, SHARED_MEDIA, tools } from './test-helpers';
 
@@ -98,18 +99,28 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     return png;
   }
 
-  async function render(name: string, quad: Quad, occlude: boolean): Promise<string> {
+  async function render(name: string, quad: Quad, occlude: boolean, keyAhead = false, shaded = false): Promise<string> {
     const planeLabel: PlaneLabel = {
       path: labelPath,
       size: { width: 80, height: 120 },
       quads: Array.from({ length: N }, () => quad),
-      shading: 0,
-      referenceLuma: 128,
+      // Shaded, with a seed so dark the shade leaves the label as it is: only the path differs (shade and cut in one lookup).
+      shading: shaded ? 1 : 0,
+      referenceLuma: shaded ? 8 : 128,
       occlusion: occlude ? { referencePath: await reference(quad, `${name}-ref`), mattePath, threshold: OCCLUSION_THRESHOLD } : null,
     };
+    const master = { path: masterPath, width: W, height: H, fpsFraction: '25/1', frameCount: N, hasAudio: false };
+    if (keyAhead && planeLabel.occlusion) {
+      // The key made once per master and plane (as the worker shares it between cells), then read by the composite.
+      const key = path.join(dir, `${name}-key.mkv`);
+      const cmd = buildOcclusionKeyArgs({ master, label: planeLabel, occlusion: planeLabel.occlusion, outputPath: key }, path.join(dir, `${name}-key.graph`));
+      await writeFile(path.join(dir, `${name}-key.graph`), cmd.graph);
+      await runFfmpeg(tools, cmd.args);
+      planeLabel.occlusionKeyPath = key;
+    }
     const out = path.join(dir, `${name}.mp4`);
     const plan: CompositePlan = {
-      master: { path: masterPath, width: W, height: H, fpsFraction: '25/1', frameCount: N, hasAudio: false },
+      master,
       environment: null,
       grade: null,
       structureAdherence: 1,
@@ -189,6 +200,16 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     console.log(`occlusion on the bottle: label under the hand ≤ ${(worstUnder * 100).toFixed(1)} %, beside it ≥ ${(worstClear * 100).toFixed(1)} % over ${crossed.length} frames`);
     expect(worstUnder).toBeLessThan(0.05);
     expect(worstClear).toBeGreaterThan(0.95);
+
+    // The key made ahead hides the same pixels: the composite reads what it would have worked out.
+    const ahead = await magentaShares(await render('bottle-ahead', ON_BOTTLE, true, true), ON_BOTTLE);
+    const aheadShaded = await magentaShares(await render('bottle-ahead-shaded', ON_BOTTLE, true, true, true), ON_BOTTLE);
+    for (const other of [ahead, aheadShaded]) {
+      other.forEach((a, t) => {
+        expect(Math.abs((a.under ?? 0) - (shares[t].under ?? 0))).toBeLessThan(0.01);
+        expect(Math.abs(a.clear - shares[t].clear)).toBeLessThan(0.01);
+      });
+    }
 
     // Control: without occlusion the same measure sees the label over the hand, so the check above can fail.
     const control = await magentaShares(await render('bottle-control', ON_BOTTLE, false), ON_BOTTLE);

@@ -1,5 +1,5 @@
 import type { Quad } from '@shotmatrix/contracts';
-import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, trackedFramesExpr } from './plane-label';
+import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, planeWindow, trackedFramesExpr, windowAt } from './plane-label';
 
 const frame = { width: 1920, height: 1080 };
 const q = (x: number, y: number, w = 200, h = 100): Quad => [
@@ -10,6 +10,32 @@ const q = (x: number, y: number, w = 200, h = 100): Quad => [
 ];
 
 describe('plane label', () => {
+  it('the window is one even size that holds each frame’s quad where that frame puts it, inside the frame', () => {
+    const quads = [q(101, 51), null, q(131, 61), q(400, 300, 210, 90), q(1800, 1000), q(-300, 500, 500, 100)];
+    const w = planeWindow(quads, frame)!;
+    // The widest quad on screen is 210 px (the one half off the left edge shows 200).
+    expect([w.width, w.height]).toEqual([214, 104]);
+    expect(w.width % 2 + w.height % 2).toBe(0);
+    fillLostQuads(quads).forEach((quad, n) => {
+      const r = windowAt(w, n);
+      expect(r.x % 2 + r.y % 2).toBe(0);
+      expect(r.x + r.width).toBeLessThanOrEqual(frame.width);
+      expect(r.y + r.height).toBeLessThanOrEqual(frame.height);
+      // As far as it is on screen, the quad is inside its window.
+      for (const [x, y] of quad) {
+        const [cx, cy] = [Math.min(Math.max(x, 0), frame.width), Math.min(Math.max(y, 0), frame.height)];
+        expect(cx).toBeGreaterThanOrEqual(r.x);
+        expect(cy).toBeGreaterThanOrEqual(r.y);
+        expect(cx).toBeLessThanOrEqual(r.x + r.width);
+        expect(cy).toBeLessThanOrEqual(r.y + r.height);
+      }
+    });
+    // Far smaller than the union over a moving shot, which is what the label's per-frame work pays for.
+    const union = planeCanvas(quads, frame)!;
+    expect(w.width * w.height).toBeLessThan((union.width * union.height) / 10);
+    expect(planeWindow([null, null], frame)).toBeNull();
+  });
+
   it('the canvas holds every tracked quad, even-aligned and inside the frame', () => {
     expect(planeCanvas([q(101, 51), null, q(131, 61)], frame)).toEqual({ x: 98, y: 48, width: 236, height: 116 });
     expect(planeCanvas([q(1800, 1000)], frame)).toEqual({ x: 1798, y: 998, width: 122, height: 82 });

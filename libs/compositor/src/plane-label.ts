@@ -21,6 +21,11 @@ export interface PlaneLabel {
   referenceLuma: number;
   /** Hides the label where something passes in front of the plane (null: the label is always on top). */
   occlusion?: PlaneOcclusion | null;
+  /**
+   * The occlusion key made ahead from `occlusion` (buildOcclusionKeyArgs: grey,
+   * canvas-sized, white = in front); when set it is read instead of worked out per frame.
+   */
+  occlusionKeyPath?: string | null;
 }
 
 /**
@@ -63,6 +68,47 @@ export function planeCanvas(quads: Array<Quad | null>, frame: { width: number; h
   if (right - left < 2 || bottom - top < 2) return null;
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
+
+/**
+ * The label's moving canvas: one size that holds any single frame's quad (as
+ * far as it is on screen), placed per frame (even pixels, inside the frame)
+ * around that frame's quad.
+ * The label's warp, shading, occlusion key and overlay all work on it; on a
+ * moving shot it is a few times smaller than the union of the quads
+ * (planeCanvas), and their cost goes with its area. Lost frames take the
+ * nearest tracked quad's place (they are hidden anyway).
+ */
+export interface PlaneWindow {
+  width: number;
+  height: number;
+  /** Per master frame, the window's top-left corner in master pixels. */
+  x: number[];
+  y: number[];
+}
+
+export function planeWindow(quads: Array<Quad | null>, frame: { width: number; height: number }): PlaneWindow | null {
+  if (!quads.some((q) => q)) return null;
+  const fw = frame.width - (frame.width % 2);
+  const fh = frame.height - (frame.height % 2);
+  // Each frame's quad as far as it is on screen: what lies outside the frame is never drawn.
+  const clip = (v: number, limit: number) => Math.min(Math.max(v, 0), limit);
+  const boxes = fillLostQuads(quads).map((q) => ({
+    x0: clip(Math.min(...q.map((p) => p[0])), fw),
+    y0: clip(Math.min(...q.map((p) => p[1])), fh),
+    x1: clip(Math.max(...q.map((p) => p[0])), fw),
+    y1: clip(Math.max(...q.map((p) => p[1])), fh),
+  }));
+  // 2 px of room each side (the warp's soft edge), then up to the next even size; never past the frame.
+  const span = (d: number, limit: number) => Math.min(limit, 2 * Math.ceil((d + 4) / 2));
+  const width = span(Math.max(...boxes.map((b) => b.x1 - b.x0)), fw);
+  const height = span(Math.max(...boxes.map((b) => b.y1 - b.y0)), fh);
+  if (width < 2 || height < 2) return null;
+  const at = (v: number, size: number, limit: number) => Math.min(Math.max(0, 2 * Math.floor((v - 2) / 2)), limit - size);
+  return { width, height, x: boxes.map((b) => at(b.x0, width, fw)), y: boxes.map((b) => at(b.y0, height, fh)) };
+}
+
+/** Frame n's window as a rectangle. */
+export const windowAt = (w: PlaneWindow, n: number): Rect => ({ x: w.x[n], y: w.y[n], width: w.width, height: w.height });
 
 /**
  * `perspective` corners (sense=destination, pixel centres on integers) that

@@ -69,6 +69,8 @@ export interface VariantPlanInput {
   outputs: OutputSpec[];
   /** Folder for the thumbnail and the QC tap. */
   workDir: string;
+  /** ffmpeg's filter threads (the worker's RENDER_FILTER_THREADS). */
+  filterThreads?: number;
 }
 
 /** One variant's composite plan, the same for the worker and the benchmark. */
@@ -76,6 +78,7 @@ export function variantPlan(i: VariantPlanInput): CompositePlan {
   const { master, settings } = i;
   return {
     master,
+    filterThreads: i.filterThreads,
     environment: i.environment,
     grade: i.grade ? { lutPath: i.grade.lutPath, plateAmount: settings.gradePlate, frameAmount: settings.gradeFrame } : null,
     structureAdherence: i.structureAdherence,
@@ -88,6 +91,6 @@ export function variantPlan(i: VariantPlanInput): CompositePlan {
     outputs: i.outputs,
     encode: VARIANT_ENCODE,
     thumbnail: { path: path.join(i.workDir, 'thumb.jpg'), width: THUMBNAIL_WIDTH, frame: Math.floor(master.frameCount / 2) },
-    qcTap: { path: path.join(i.workDir, 'qc.mkv'), ...qcSize(master.width, master.height) },
+    qcTap: { path: path.join(i.workDir, 'qc.nut'), ...qcSize(master.width, master.height) },
   };
 }

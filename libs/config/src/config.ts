@@ -63,6 +63,7 @@ const envSchema = z
     FFPROBE_PATH: z.string().default('ffprobe'),
     RENDER_CONCURRENCY: intString(1, 64).default(1),
     RENDER_ATTEMPTS: intString(1, 20).default(3),
+    RENDER_FILTER_THREADS: intString(0, 64).default(0),
     INGEST_MAX_DURATION_S: intString(1, 24 * 3600).default(120),
     INGEST_MAX_WIDTH: intString(16, 16384).default(4096),
     INGEST_MAX_HEIGHT: intString(16, 16384).default(2160),
@@ -152,7 +153,12 @@ export interface AppConfig {
   ingest: { maxDurationS: number; maxWidth: number; maxHeight: number };
   ffmpegPath: string;
   ffprobePath: string;
-  render: { concurrency: number; attempts: number };
+  render: {
+    concurrency: number;
+    attempts: number;
+    /** Threads for a render's filter graph (ffmpeg's -filter_complex_threads); 0: the compositor chooses (see CompositePlan). */
+    filterThreads: number;
+  };
   /**
    * Master analysis. IS-Net runs on every `matteStride`-th frame ('auto': from
    * the amount of motion) and optical flow fills the frames between; `provider`
@@ -240,7 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ingest: { maxDurationS: e.INGEST_MAX_DURATION_S, maxWidth: e.INGEST_MAX_WIDTH, maxHeight: e.INGEST_MAX_HEIGHT },
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
-    render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS },
+    render: { concurrency: e.RENDER_CONCURRENCY, attempts: e.RENDER_ATTEMPTS, filterThreads: e.RENDER_FILTER_THREADS },
     analysis: { modelDir: abs(e.MODEL_DIR), provider: e.ONNX_PROVIDER, matteStride: e.MATTE_STRIDE },
     dispatch: { relay: e.OUTBOX_RELAY, reconcileIntervalMs: e.RECONCILE_INTERVAL_MS, reconcileStaleMs: e.RECONCILE_STALE_MS },
     auth: {

@@ -8,7 +8,7 @@ export interface CopyReading {
   field: string;
   expected: string;
   lines: readonly string[];
-  /** Set when the overlay is too small in this file to read reliably: a miss is then "not checked", not a failure. */
+  /** Set when the copy cannot be read reliably in this file (set too small, or never whole on screen): a miss is then "not checked", not a failure. */
   tooSmall?: string;
 }
 
