@@ -1,8 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
 import * as path from 'node:path';
-import { environmentFor, OCCLUSION_THRESHOLD, type PlaneLabel } from '@shotmatrix/compositor';
+import { environmentFor, OCCLUSION_THRESHOLD, type OutputKind, type PlaneLabel } from '@shotmatrix/compositor';
 import type { Quad } from '@shotmatrix/contracts';
 import { countFrames, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { createRedis } from '@shotmatrix/queue';
 import { createObjectStore, type ObjectStore } from '@shotmatrix/storage';
 import { createTestEnv, SHARED_MEDIA, type TestEnv } from '@shotmatrix/testing';
 import { DEFAULT_COMPOSITE_SETTINGS, IDENTITY, type Mat3 } from '@shotmatrix/domain';
@@ -17,9 +19,10 @@ const N = 20;
  * The intermediates cells share, made by the first cell that needs them and
  * fetched by the next (real ffmpeg, the test environment's object store).
  */
-describe('shared intermediates (real ffmpeg, real store)', () => {
+describe('shared intermediates (real ffmpeg, real store, real Redis)', () => {
   let env: TestEnv;
   let store: ObjectStore;
+  let redis: Redis;
   let work: string;
   let masterPath: string;
   let mattePath: string;
@@ -29,6 +32,7 @@ describe('shared intermediates (real ffmpeg, real store)', () => {
     env = await createTestEnv('intermediates');
     store = createObjectStore(env.config.storage);
     await store.ensureReady();
+    redis = createRedis(env.config.redisUrl, 'queue');
     work = env.config.workDir;
     masterPath = path.join(work, 'master.mp4');
     mattePath = path.join(work, 'matte.mkv');
@@ -38,16 +42,19 @@ describe('shared intermediates (real ffmpeg, real store)', () => {
     await runFfmpeg(tools, ['-f', 'lavfi', '-i', `color=black:s=${W}x${H}:r=25:d=${N / 25}`, '-vf', "format=gray,geq=lum='if(lt(pow((X-160)/70\\,2)+pow((Y-90)/60\\,2)\\,1)\\,255\\,0)'", '-frames:v', String(N), '-c:v', 'ffv1', mattePath]);
     await runFfmpeg(tools, ['-f', 'lavfi', '-i', 'color=c=0x808080:s=60x30,format=rgba', '-frames:v', '1', referencePath]);
   });
-  afterAll(() => env?.cleanup());
+  afterAll(async () => {
+    await redis?.quit();
+    await env?.cleanup();
+  });
 
   const master = () => ({ path: masterPath, width: W, height: H, fpsFraction: '25/1', frameCount: N, hasAudio: false });
   const pan = (t: number): Mat3 => [1, 0, -1.5 * t, 0, 1, 0.5 * t, 0, 0, 1];
 
-  async function cell(name: string, choke: number) {
+  async function cell(name: string, o: { choke?: number; gradePlate?: number; still?: boolean; deliverables?: OutputKind[] } = {}) {
     const plate = { kind: 'image' as const, path: path.join(SHARED_MEDIA, 'plates', 'mountains_lake_sherburne_budgie.jpg'), width: 3840, height: 2160 };
-    const motion = Array.from({ length: N }, (_, t) => (t ? pan(t) : IDENTITY));
-    const settings = { ...DEFAULT_COMPOSITE_SETTINGS, choke };
-    const environment = environmentFor({ mattePath, plate, motion, frame: { width: W, height: H }, settings, structureAdherence: 1, graded: false });
+    const motion = Array.from({ length: N }, (_, t) => (t && !o.still ? pan(t) : IDENTITY));
+    const settings = { ...DEFAULT_COMPOSITE_SETTINGS, choke: o.choke ?? 1 };
+    const environment = environmentFor({ mattePath, plate, motion, frame: { width: W, height: H }, settings, structureAdherence: 1, graded: true });
     const quad: Quad = [
       [100, 40],
       [200, 40],
@@ -62,32 +69,46 @@ describe('shared intermediates (real ffmpeg, real store)', () => {
       referenceLuma: 128,
       occlusion: { referencePath, mattePath, threshold: OCCLUSION_THRESHOLD },
     };
-    const sources: IntermediateSources = { master: 'masters/m.mp4', matte: 'analyses/m/matte.mkv', plate: { key: 'plates/p.jpg', sha256: 'p'.repeat(64) }, lut: null };
+    const lutPath = path.join(SHARED_MEDIA, 'luts', 'warm_cinema.cube');
+    const sources: IntermediateSources = { master: 'analyses/m/mezzanine.mp4', matte: 'analyses/m/matte.mkv', plate: 'p'.repeat(64), lut: 'luts/warm.cube' };
     const dir = path.join(work, name);
     await mkdir(dir, { recursive: true });
-    return withIntermediates({ store, tools }, dir, { master: master(), environment, grade: null, planeLabel, sources }, new AbortController().signal);
+    return withIntermediates(
+      { store, tools, redis, leasePrefix: env.config.queuePrefix },
+      dir,
+      { master: master(), environment, grade: { lutPath, plateAmount: o.gradePlate ?? 1, frameAmount: 0.5 }, planeLabel, deliverables: o.deliverables ?? ['master'], sources },
+      new AbortController().signal,
+    );
   }
+  const kinds = ['moved-plate', 'occlusion-key', 'shaped-matte'];
 
-  it('makes each intermediate once, stores it, and lets the next cell fetch the same bytes', async () => {
-    const first = await cell('first', 1);
-    expect(first.made.sort()).toEqual(['matte-shaped', 'occlusion-key', 'plate-moved']);
-    expect(first.reused).toEqual([]);
-    const env1 = first.environment!;
+  it('makes each intermediate once even for cells that start together, and the next cells fetch it', async () => {
+    // Two cells at once: one takes each lease and makes, the other waits and fetches.
+    const [a, b] = await Promise.all([cell('first'), cell('twin')]);
+    expect([...a.made, ...b.made].sort()).toEqual(kinds);
+    expect([...a.reused, ...b.reused].sort()).toEqual(kinds);
+    const env1 = a.environment!;
     expect(env1.matteShaped).toBe(true);
-    for (const file of [env1.mattePath, env1.movedPlatePath!, first.planeLabel!.occlusionKeyPath!]) expect(await countFrames(tools, file)).toBe(N);
+    for (const file of [env1.mattePath, env1.movedPlatePath!, a.planeLabel!.occlusionKeyPath!]) expect(await countFrames(tools, file)).toBe(N);
     expect(await probeVideo(tools, env1.movedPlatePath!)).toMatchObject({ width: W, height: H });
 
-    const second = await cell('second', 1);
-    expect(second.made).toEqual([]);
-    expect(second.reused.sort()).toEqual(['matte-shaped', 'occlusion-key', 'plate-moved']);
-    const same = async (a: string, b: string) => Buffer.compare(await readFile(a), await readFile(b)) === 0;
-    expect(await same(env1.movedPlatePath!, second.environment!.movedPlatePath!)).toBe(true);
-    expect(await same(env1.mattePath, second.environment!.mattePath)).toBe(true);
+    const later = await cell('later');
+    expect(later.made).toEqual([]);
+    expect(later.reused.sort()).toEqual(kinds);
+  });
 
+  it('makes again exactly what an input changes, and nothing it does not need', async () => {
     // Another choke is another shaped matte; the plate and the key do not depend on it.
-    const third = await cell('third', 2);
-    expect(third.made).toEqual(['matte-shaped']);
-    expect(third.reused.sort()).toEqual(['occlusion-key', 'plate-moved']);
-    expect(await same(env1.mattePath, third.environment!.mattePath)).toBe(false);
+    const choke = await cell('choke', { choke: 2 });
+    expect(choke.made).toEqual(['shaped-matte']);
+    // Another grade of the plate is another moved plate.
+    const grade = await cell('grade', { gradePlate: 0.5 });
+    expect(grade.made).toEqual(['moved-plate']);
+    // A plate that does not move is looped in the composite itself, and a ProRes cell warps its own: no moved plate.
+    const still = await cell('still', { still: true });
+    expect(still.environment!.movedPlatePath).toBeUndefined();
+    const prores = await cell('prores', { deliverables: ['master', 'prores'] });
+    expect(prores.environment!.movedPlatePath).toBeUndefined();
+    expect(prores.reused.sort()).toEqual(['occlusion-key', 'shaped-matte']);
   });
 });

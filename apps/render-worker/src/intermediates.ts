@@ -1,73 +1,146 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
 import {
   buildMovedPlateArgs,
   buildOcclusionKeyArgs,
   buildShapedMatteArgs,
   intermediateKey,
+  planeWindow,
+  plateMoves,
   type CompositeCommand,
   type CompositePlan,
   type Environment,
   type MasterInput,
+  type OutputKind,
   type PlaneLabel,
 } from '@shotmatrix/compositor';
-import { runFfmpeg, type MediaTools } from '@shotmatrix/media';
+import { DomainError } from '@shotmatrix/domain';
+import { countFrames, probeVideo, runFfmpeg, type MediaTools } from '@shotmatrix/media';
 import type { ObjectStore } from '@shotmatrix/storage';
 
-/** Storage keys of what the intermediates are made from: content-addressed, so equal keys mean equal pixels. */
+/** Content ids of what the intermediates are made from (content-addressed storage keys or hashes): equal ids, equal pixels. */
 export interface IntermediateSources {
   master: string;
   matte: string | null;
-  plate: { key: string; sha256: string } | null;
+  plate: string | null;
   lut: string | null;
 }
+
+export interface IntermediateDeps {
+  store: ObjectStore;
+  tools: MediaTools;
+  /** Leases, so that cells started together wait for one maker instead of each making the same thing. */
+  redis: Redis;
+  leasePrefix: string;
+}
+
+/** How long a maker holds its lease without renewing it (it renews while it works; a dead maker's lease lapses). */
+const LEASE_MS = 60_000;
+/** How often a waiting cell looks whether the intermediate has arrived. */
+const POLL_MS = 500;
+
+type Kind = Parameters<typeof intermediateKey>[0];
+type Build = (inputs: Record<string, string>, outputPath: string, graphPath: string) => CompositeCommand;
 
 /**
  * The intermediates a composite reads instead of making them every frame
  * (compositor's intermediates.ts): fetched when another cell already made
- * them, else made here and stored for the next. Two workers making the same
- * one at once store the same object twice, which is harmless.
+ * them; else made here, checked (every master frame, the right size) and
+ * stored for the next. Cells that start together take a lease per
+ * intermediate: one makes it, the others wait for it to appear.
+ *
+ * The moved plate is made only where it saves work and costs no quality: a
+ * plate that moves (or a video plate) and deliverables that are all 4:2:0
+ * H.264 (the intermediate is a near-lossless x264 encode; ProRes, HDR10 and
+ * EXR cells warp their plate in their own pass).
  */
 export async function withIntermediates(
-  deps: { store: ObjectStore; tools: MediaTools },
+  deps: IntermediateDeps,
   work: string,
-  i: { master: MasterInput; environment: Environment | null; grade: CompositePlan['grade']; planeLabel: PlaneLabel | null; sources: IntermediateSources },
+  i: {
+    master: MasterInput;
+    environment: Environment | null;
+    grade: CompositePlan['grade'];
+    planeLabel: PlaneLabel | null;
+    deliverables: OutputKind[];
+    sources: IntermediateSources;
+  },
   signal: AbortSignal,
 ): Promise<{ environment: Environment | null; planeLabel: PlaneLabel | null; made: string[]; reused: string[] }> {
   const made: string[] = [];
   const reused: string[] = [];
-  const ensure = async (key: string, name: string, build: (out: string, graph: string) => CompositeCommand): Promise<string> => {
-    const local = path.join(work, `${name}.mkv`);
-    if (await deps.store.head(key)) {
-      await deps.store.getToFile(key, local);
-      reused.push(name);
-      return local;
-    }
-    const graphPath = path.join(work, `${name}-graph.txt`);
-    const cmd = build(local, graphPath);
-    await writeFile(graphPath, cmd.graph);
-    await runFfmpeg(deps.tools, cmd.args, { signal });
-    await deps.store.putFile(key, local, 'video/x-matroska');
-    made.push(name);
-    return local;
-  };
   const { master, sources } = i;
-  const clock = { width: master.width, height: master.height, fps: master.fpsFraction, frames: master.frameCount };
+
+  const ensure = async (kind: Kind, inputs: Record<string, { path: string; id: string }>, build: Build, size: { width: number; height: number }): Promise<string> => {
+    const placeholders = Object.fromEntries(Object.keys(inputs).map((k) => [k, `/in/${k}`]));
+    const key = intermediateKey(kind, build(placeholders, '/out/intermediate.mkv', '/out/graph.txt'), Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.id])));
+    const local = path.join(work, `${kind}.mkv`);
+    const lease = `${deps.leasePrefix}:intermediate-lease:${key}`;
+    const token = randomUUID();
+    for (;;) {
+      if (await deps.store.head(key)) {
+        await deps.store.getToFile(key, local);
+        reused.push(kind);
+        return local;
+      }
+      if ((await deps.redis.set(lease, token, 'PX', LEASE_MS, 'NX')) === 'OK') break;
+      // Another cell is making it: look again shortly (its lease lapses if it dies, and then this cell makes it).
+      await sleep(POLL_MS, undefined, { signal });
+    }
+    const renew = setInterval(() => void deps.redis.pexpire(lease, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+    try {
+      const graphPath = path.join(work, `${kind}-graph.txt`);
+      const cmd = build(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.path])), local, graphPath);
+      await writeFile(graphPath, cmd.graph);
+      await runFfmpeg(deps.tools, cmd.args, { signal });
+      // Stored once, read by many: a short or misshapen one would fail every cell that fetches it.
+      const frames = await countFrames(deps.tools, local, { signal });
+      const probe = await probeVideo(deps.tools, local);
+      if (frames !== master.frameCount || probe.width !== size.width || probe.height !== size.height) {
+        throw new DomainError(
+          'INTERMEDIATE_INVALID',
+          `the ${kind} came out ${probe.width}×${probe.height} with ${frames} frames; ${size.width}×${size.height} with ${master.frameCount} were needed`,
+        );
+      }
+      await deps.store.putFile(key, local, 'video/x-matroska');
+      made.push(kind);
+      return local;
+    } finally {
+      clearInterval(renew);
+      await deps.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, lease, token).catch(() => undefined);
+    }
+  };
+  const frame = { width: master.width, height: master.height };
+  const masterIn = (p: Record<string, string>) => ({ ...master, path: p.master });
 
   let environment = i.environment;
   if (environment && sources.matte) {
     const env = environment;
-    const edges = { chokePx: env.chokePx, featherPx: env.featherPx };
-    const shaped = await ensure(intermediateKey('shaped-matte', { matte: sources.matte, ...clock, ...edges }), 'matte-shaped', (out, graph) =>
-      buildShapedMatteArgs({ master, mattePath: env.mattePath, ...edges, outputPath: out }, graph),
+    const shaped = await ensure(
+      'shaped-matte',
+      { master: { path: master.path, id: sources.master }, matte: { path: env.mattePath, id: sources.matte } },
+      (p, out, graph) => buildShapedMatteArgs({ master: masterIn(p), mattePath: p.matte, chokePx: env.chokePx, featherPx: env.featherPx, outputPath: out }, graph),
+      frame,
     );
     environment = { ...env, mattePath: shaped, matteShaped: true };
-    if (env.plate && env.view && sources.plate) {
-      const grade = i.grade ? { lut: sources.lut, plateAmount: i.grade.plateAmount, frameAmount: i.grade.frameAmount } : null;
-      const recipe = { plate: sources.plate.sha256, kind: env.plate.kind, view: env.view, motion: env.motion, grade, ...clock };
-      const moved = await ensure(intermediateKey('moved-plate', recipe), 'plate-moved', (out, graph) =>
-        buildMovedPlateArgs({ master, environment: env, grade: i.grade, outputPath: out }, graph),
+    const worthIt = !!env.plate && !!env.view && (plateMoves(env) || env.plate.kind === 'video');
+    const fourTwoZero = i.deliverables.every((k) => k === 'draft' || k === 'master');
+    if (worthIt && fourTwoZero && sources.plate) {
+      const plate = env.plate!;
+      const inputs: Record<string, { path: string; id: string }> = { master: { path: master.path, id: sources.master }, plate: { path: plate.path, id: sources.plate } };
+      if (i.grade && sources.lut) inputs.lut = { path: i.grade.lutPath, id: sources.lut };
+      const moved = await ensure(
+        'moved-plate',
+        inputs,
+        (p, out, graph) =>
+          buildMovedPlateArgs(
+            { master: masterIn(p), environment: { ...env, plate: { ...plate, path: p.plate } }, grade: i.grade ? { ...i.grade, lutPath: p.lut } : null, outputPath: out },
+            graph,
+          ),
+        frame,
       );
       environment = { ...environment, movedPlatePath: moved };
     }
@@ -75,13 +148,21 @@ export async function withIntermediates(
 
   let planeLabel = i.planeLabel;
   const occlusion = planeLabel?.occlusion;
-  if (planeLabel && occlusion && sources.matte) {
+  const window = planeLabel ? planeWindow(planeLabel.quads, frame) : null;
+  if (planeLabel && occlusion && window && sources.matte) {
     const pl = planeLabel;
-    // The reference is the plane's own look at its seed, rectified from the master: the same for every cell.
     const reference = createHash('sha256').update(await readFile(occlusion.referencePath)).digest('hex');
-    const recipe = { master: sources.master, matte: sources.matte, reference, size: pl.size, quads: pl.quads, threshold: occlusion.threshold, ...clock };
-    const key = await ensure(intermediateKey('occlusion-key', recipe), 'occlusion-key', (out, graph) =>
-      buildOcclusionKeyArgs({ master, label: pl, occlusion, outputPath: out }, graph),
+    const key = await ensure(
+      'occlusion-key',
+      {
+        master: { path: master.path, id: sources.master },
+        matte: { path: occlusion.mattePath, id: sources.matte },
+        // The reference is the plane's own look at its seed, rectified from the master: the same for every cell.
+        reference: { path: occlusion.referencePath, id: reference },
+      },
+      (p, out, graph) =>
+        buildOcclusionKeyArgs({ master: masterIn(p), label: pl, occlusion: { ...occlusion, mattePath: p.matte, referencePath: p.reference }, outputPath: out }, graph),
+      { width: window.width, height: window.height },
     );
     planeLabel = { ...pl, occlusionKeyPath: key };
   }

@@ -273,7 +273,10 @@ describe('worker: analysis, then renders (real ffmpeg, Postgres, Redis)', () => 
       if (key.startsWith('b')) expect(byName['copy-ocr'].status).toBe('not-checked');
       if (key.startsWith('d')) {
         console.log(`reframed plane label, copy-ocr: ${byName['copy-ocr'].status}: ${byName['copy-ocr'].detail}`);
-        expect(byName['copy-ocr'].detail).toMatch(/label price/);
+        // At this test master's 320×192 the plane's copy is a few pixels tall: it is found on its plane inside the
+        // window, read, and judged too small (not skipped as outside the window); planeCopyFrame's spec checks the move.
+        expect(byName['copy-ocr'].detail).toMatch(/label price \(set at [\d.]+ px in the delivered file/);
+        expect(byName['copy-ocr'].detail).not.toMatch(/never whole/);
       }
       if (key.startsWith('c')) {
         expect(byName['copy-ocr']).toMatchObject({ status: 'pass', value: 0 });

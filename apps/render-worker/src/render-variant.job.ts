@@ -46,7 +46,7 @@ import {
 } from '@shotmatrix/domain';
 import { buildEffectLayerArgs, countFrames, FfmpegError, probeImage, probeVideo, readFrames, runFfmpeg, writeRgbaPng, type MediaTools } from '@shotmatrix/media';
 import { AnalysisEntity, MasterShotEntity, PlaneTrackEntity, PlateEntity, RenderEntity, type RenderParams } from '@shotmatrix/persistence';
-import { copyOcrCheck, legalLineCheck, measureVariant, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
+import { copyOcrCheck, legalLineCheck, measureVariant, planeCopyFrame, safeAreaCheck, type PlacedLayer } from '@shotmatrix/qc';
 import { colourStats, loadOpenCv, matteCentroids, OcrModelError, planeSeedLook, planeWorkSize, trackPlane, type Ocr } from '@shotmatrix/vision';
 import { withIntermediates } from './intermediates';
 import { processOcr, readCopy, type CopyItem } from './read-copy';
@@ -224,14 +224,15 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     // What cells share (the moved plate, the shaped matte, the occlusion key) is made once, by the first cell
     // that needs it, and read by the rest: one more cell of a market costs little more than its encode.
     const shared = await withIntermediates(
-      deps,
+      { store, tools, redis: deps.publisher, leasePrefix: config.queuePrefix },
       work,
       {
         master: masterInput,
         environment,
         grade: lutPath ? { lutPath, plateAmount: settings.gradePlate, frameAmount: settings.gradeFrame } : null,
         planeLabel,
-        sources: { master: source, matte: made?.matteKey ?? null, plate: plate ? { key: plate.storageKey, sha256: plate.sha256 } : null, lut: p.lutKey ?? null },
+        deliverables: settings.outputs,
+        sources: { master: source, matte: made?.matteKey ?? null, plate: plate?.sha256 ?? null, lut: p.lutKey ?? null },
       },
       signal,
     );
@@ -312,21 +313,16 @@ async function produce(deps: WorkerDeps, render: RenderEntity, signal: AbortSign
     const copyItems: CopyItem[] = [];
     if (label && !packshot) copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, label.texts), frame: mid, box: { ...layout.label, width: label.width, height: label.height } });
     if (!packshot && planeLabel) {
-      // The tracked frame nearest the middle, unwarped to the label's own rectangle; in a reframed cell, one whose
-      // quad lies inside that frame's window, moved into the window's (the output frame's) pixels.
-      const inWindow = (q: Quad, n: number) =>
-        !reframe || q.every(([x, y]) => x >= reframe.x[n] && x <= reframe.x[n] + reframe.width && y >= reframe.y[n] && y <= reframe.y[n] + reframe.height);
-      const seen = planeLabel.quads.map((q, i) => (q && inWindow(q, i) ? i : -1)).filter((i) => i >= 0);
-      const at = seen.reduce((best, i) => (Math.abs(i - mid) < Math.abs(best - mid) ? i : best), seen[0] ?? -1);
-      if (at >= 0) {
+      // The tracked frame nearest the middle (in a reframed cell, one that shows the plane whole), unwarped to the
+      // label's own rectangle.
+      const where = planeCopyFrame(planeLabel.quads, reframe, mid);
+      if (where && 'frame' in where) {
         // Set at the label's raster size, seen at the plane's size on that frame.
-        const q = planeLabel.quads[at]!;
+        const q = where.quad;
         const seenWidth = (Math.hypot(q[1][0] - q[0][0], q[1][1] - q[0][1]) + Math.hypot(q[2][0] - q[3][0], q[2][1] - q[3][1])) / 2;
-        const quad = (reframe ? q.map(([x, y]) => [x - reframe.x[at], y - reframe.y[at]]) : q) as Quad;
-        copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, planeLabel.texts, seenWidth / planeLabel.size.width), frame: at, plane: { quad, size: planeLabel.size } });
-      } else if (reframe && planeLabel.quads.some((q) => q)) {
-        const fields = fieldsOf(template.fields, planeLabel.texts);
-        copyItems.push({ overlay: 'label', fields, frame: mid, skip: `the label's plane is never whole inside the ${p.aspect ?? 'reframed'} window` });
+        copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, planeLabel.texts, seenWidth / planeLabel.size.width), frame: where.frame, plane: { quad: q, size: planeLabel.size } });
+      } else if (where) {
+        copyItems.push({ overlay: 'label', fields: fieldsOf(template.fields, planeLabel.texts), frame: mid, skip: where.unreadable });
       }
     }
     for (const o of overlays) copyItems.push({ overlay: `${o.role} ${o.template}`, fields: fieldsOf(o.fields, o.texts), frame: Math.floor((o.from + o.to) / 2), box: o });

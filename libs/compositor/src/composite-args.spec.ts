@@ -136,6 +136,15 @@ describe('buildCompositeArgs', () => {
     expect(rgb.match(/overlay=[^[]*format=auto/g)).toHaveLength(2);
   });
 
+  it('puts a still at an odd place exactly, in 4:2:0 too: one transparent column and row in front, laid at the even place before', () => {
+    const { graph } = buildCompositeArgs(plan({ layers: [{ path: '/w/super.png', x: 97, y: 801, from: 0, to: 10 }] }), '/g');
+    expect(graph).toMatch(/format=rgba,pad=w=iw\+1:h=ih\+1:x=1:y=1:color=black@0,format=yuva420p/);
+    expect(graph).toMatch(/overlay=96:800:format=yuv420/);
+    const even = buildCompositeArgs(plan({ layers: [{ path: '/w/super.png', x: 96, y: 800, from: 0, to: 10 }] }), '/g').graph;
+    expect(even).not.toMatch(/pad=/);
+    expect(even).toMatch(/overlay=96:800:format=yuv420/);
+  });
+
   it('keeps a light graph on one filter thread, and slices heavy ones across the cores', () => {
     const threads = (p: CompositePlan) => {
       const { args } = buildCompositeArgs(p, '/g');

@@ -197,8 +197,8 @@ export function buildCompositeArgs(plan: CompositePlan, graphPath: string): Comp
     args.push('-map', `[v${i}]`, ...audio, '-fps_mode', 'passthrough', ...stage.args, o.path);
   });
   args.push('-map', '[thumb]', '-frames:v', '1', '-update', '1', '-q:v', '3', plan.thumbnail.path);
-  // Raw grey frames in NUT: lossless like FFV1, without an encoder on the render's critical path.
-  if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-f', 'nut', '-an', tap.path);
+  // A .nut tap holds raw grey frames (no encoder on the render's path), a .mkv one FFV1 (a quarter of the size).
+  if (tap) args.push('-map', '[qc]', '-fps_mode', 'passthrough', ...(tap.path.endsWith('.nut') ? ['-c:v', 'rawvideo', '-f', 'nut'] : ['-c:v', 'ffv1']), '-an', tap.path);
   return { args, graph: g.join(';\n') };
 }
 
@@ -386,11 +386,11 @@ function cutWhereFront({ g, fresh }: GraphBuilder, label: string, front: string)
 
 /**
  * No filter works on the whole frame every frame beyond the composite itself: no plate warped or graded here,
- * no per-frame grade, no light wrap, one H.264 master at the picture's own size (no scaler, no colour conversion).
+ * no per-frame grade or harmonising, no light wrap, one H.264 master at the picture's own size (no scaler, no colour conversion).
  */
 function isLightGraph(plan: CompositePlan, subjectGradeAmount: number, picture: { width: number; height: number }): boolean {
   const env = plan.environment;
-  if (subjectGradeAmount > 0 || plan.outputs.length !== 1 || plan.outputs[0].kind !== 'master') return false;
+  if (subjectGradeAmount > 0 || plan.harmonise || plan.outputs.length !== 1 || plan.outputs[0].kind !== 'master') return false;
   const size = outputSize('master', picture);
   if (size.width !== picture.width || size.height !== picture.height) return false;
   if (!env) return true;
@@ -423,12 +423,17 @@ type GraphicsFormat = 'yuv420' | 'auto';
 function overlayStill(b: GraphBuilder, under: string, layer: StillLayer, graphics: GraphicsFormat): string {
   const index = b.input(layer.path);
   const out = b.fresh('layer');
+  let [x, y] = [Math.round(layer.x), Math.round(layer.y)];
   let still = `${index}:v`;
   if (graphics === 'yuv420') {
+    // 4:2:0 overlays land on even pixels only: an odd place gets one transparent column (row) in front instead.
+    const [dx, dy] = [x & 1, y & 1];
+    const pad = dx || dy ? `,pad=w=iw+${dx}:h=ih+${dy}:x=${dx}:y=${dy}:color=black@0` : '';
+    [x, y] = [x - dx, y - dy];
     still = `${out}s`;
-    b.g.push(`[${index}:v]format=yuva420p[${still}]`);
+    b.g.push(`[${index}:v]format=rgba${pad},format=yuva420p[${still}]`);
   }
-  b.g.push(`[${under}][${still}]overlay=${Math.round(layer.x)}:${Math.round(layer.y)}:format=${graphics}:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
+  b.g.push(`[${under}][${still}]overlay=${x}:${y}:format=${graphics}:enable='between(n\\,${layer.from}\\,${layer.to})'[${out}]`);
   return out;
 }
 

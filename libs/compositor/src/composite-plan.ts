@@ -98,7 +98,7 @@ export interface CompositePlan {
   encode: EncodeSettings;
   thumbnail: { path: string; width: number; frame: number };
   /**
-   * A lossless grey copy of the composite at QC size (raw frames in NUT), so QC measures
+   * A lossless grey copy of the composite at QC size (raw frames in a .nut, FFV1 in a .mkv), so QC measures
    * what the compositor did to the shot rather than what the delivery codec
    * lost on the way.
    */

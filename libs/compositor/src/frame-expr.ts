@@ -71,9 +71,8 @@ export function simplify(values: number[], tolerance: number): number[] {
 
 /**
  * An exact per-frame value that holds still between changes (whole pixels:
- * `crop` truncates and `overlay` rounds what an expression gives, so a
- * straight-segment fit that lands a hair below an integer would be off by
- * one). Runs of equal values become one leaf of the same balanced tree.
+ * `crop` rounds and `overlay` truncates what an expression gives, so a
+ * straight-segment fit that lands a hair off an integer could be off by one). Runs of equal values become one leaf of the same balanced tree.
  */
 export function stepExpr(values: number[], variable: string, firstValue = 0): string {
   if (!values.length) throw new Error('stepExpr needs at least one value');

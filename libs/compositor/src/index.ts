@@ -17,7 +17,7 @@ export {
   type PlaneOcclusion,
   type PlaneWindow,
 } from './plane-label';
-export { environmentFor, lutPremixes, THUMBNAIL_WIDTH, VARIANT_ENCODE, variantPlan, type VariantPlanInput } from './variant-plan';
+export { environmentFor, lutPremixes, qcTapFor, RAW_QC_TAP_MAX_BYTES, THUMBNAIL_WIDTH, VARIANT_ENCODE, variantPlan, type VariantPlanInput } from './variant-plan';
 export {
   buildMovedPlateArgs,
   buildOcclusionKeyArgs,

@@ -17,7 +17,7 @@ import { planeWindow, type PlaneLabel, type PlaneOcclusion } from './plane-label
  * - the occlusion key: one per master and label plane.
  */
 
-/** Bumped whenever a chain below changes what it makes: old intermediates are then simply not found. */
+/** Part of every intermediate's name (see intermediateKey): bump it when something outside the command (ffmpeg itself, say) changes what it makes. */
 export const INTERMEDIATES_VERSION = 1;
 
 /**
@@ -26,10 +26,14 @@ export const INTERMEDIATES_VERSION = 1;
  */
 export const MOVED_PLATE_ENCODE = ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '14', '-pix_fmt', 'yuv420p'] as const;
 
-/** Stable storage name of an intermediate: its kind and a hash of everything that decides its pixels. */
-export function intermediateKey(kind: 'moved-plate' | 'shaped-matte' | 'occlusion-key', recipe: unknown): string {
+/**
+ * Stable storage name of an intermediate: a hash of the command that makes it (filter graph and arguments,
+ * built with placeholder paths) and of what each placeholder holds (content ids). Any change to a chain, a
+ * setting or an input changes the name by itself, so a stale intermediate is never found.
+ */
+export function intermediateKey(kind: 'moved-plate' | 'shaped-matte' | 'occlusion-key', canonical: CompositeCommand, inputs: Record<string, string>): string {
   const hash = createHash('sha256')
-    .update(JSON.stringify({ v: INTERMEDIATES_VERSION, kind, recipe }))
+    .update(JSON.stringify({ v: INTERMEDIATES_VERSION, kind, graph: canonical.graph, args: canonical.args, inputs: Object.entries(inputs).sort() }))
     .digest('hex');
   return `intermediates/${kind}/${hash}.mkv`;
 }

@@ -11,23 +11,24 @@ const q = (x: number, y: number, w = 200, h = 100): Quad => [
 
 describe('plane label', () => {
   it('the window is one even size that holds each frame’s quad where that frame puts it, inside the frame', () => {
-    const quads = [q(101, 51), null, q(131, 61), q(400, 300, 210, 90), q(1800, 1000), q(-300, 500, 500, 100)];
+    const quads = [q(101, 51), null, q(131, 61), q(400, 300, 210, 90), q(1800, 1000), q(-300, 500, 500, 100), q(3.99, 700, 100, 50.5)];
     const w = planeWindow(quads, frame)!;
-    // The widest quad on screen is 210 px (the one half off the left edge shows 200).
-    expect([w.width, w.height]).toEqual([214, 104]);
+    // The widest quad on screen is 210 px (the one half off the left edge shows 200), with its room: 214.
+    expect([w.width, w.height]).toEqual([214, 106]);
     expect(w.width % 2 + w.height % 2).toBe(0);
     fillLostQuads(quads).forEach((quad, n) => {
       const r = windowAt(w, n);
       expect(r.x % 2 + r.y % 2).toBe(0);
       expect(r.x + r.width).toBeLessThanOrEqual(frame.width);
       expect(r.y + r.height).toBeLessThanOrEqual(frame.height);
-      // As far as it is on screen, the quad is inside its window.
+      // As far as it is on screen, the quad is inside its window, with 2 px of room wherever the frame allows.
       for (const [x, y] of quad) {
         const [cx, cy] = [Math.min(Math.max(x, 0), frame.width), Math.min(Math.max(y, 0), frame.height)];
-        expect(cx).toBeGreaterThanOrEqual(r.x);
-        expect(cy).toBeGreaterThanOrEqual(r.y);
-        expect(cx).toBeLessThanOrEqual(r.x + r.width);
-        expect(cy).toBeLessThanOrEqual(r.y + r.height);
+        const room = (edge: number, limit: number) => (edge === 0 || edge === limit ? 0 : 2);
+        expect(cx).toBeGreaterThanOrEqual(r.x + room(r.x, -1));
+        expect(cy).toBeGreaterThanOrEqual(r.y + room(r.y, -1));
+        expect(cx).toBeLessThanOrEqual(r.x + r.width - room(r.x + r.width, frame.width));
+        expect(cy).toBeLessThanOrEqual(r.y + r.height - room(r.y + r.height, frame.height));
       }
     });
     // Far smaller than the union over a moving shot, which is what the label's per-frame work pays for.

@@ -98,13 +98,15 @@ export function planeWindow(quads: Array<Quad | null>, frame: { width: number; h
     x1: clip(Math.max(...q.map((p) => p[0])), fw),
     y1: clip(Math.max(...q.map((p) => p[1])), fh),
   }));
-  // 2 px of room each side (the warp's soft edge), then up to the next even size; never past the frame.
-  const span = (d: number, limit: number) => Math.min(limit, 2 * Math.ceil((d + 4) / 2));
-  const width = span(Math.max(...boxes.map((b) => b.x1 - b.x0)), fw);
-  const height = span(Math.max(...boxes.map((b) => b.y1 - b.y0)), fh);
+  // 2 px of room each side (the warp's soft edge): each frame's window starts on the even pixel at least 2 px
+  // left of (above) its quad, and is as wide (tall) as the frame that needs most room from there; never past
+  // the frame, and pulled back inside it where it would run over.
+  const start = (v: number) => Math.max(0, 2 * Math.floor((v - 2) / 2));
+  const evenUp = (v: number) => 2 * Math.ceil(v / 2);
+  const width = Math.min(fw, evenUp(Math.max(...boxes.map((b) => b.x1 + 2 - start(b.x0)))));
+  const height = Math.min(fh, evenUp(Math.max(...boxes.map((b) => b.y1 + 2 - start(b.y0)))));
   if (width < 2 || height < 2) return null;
-  const at = (v: number, size: number, limit: number) => Math.min(Math.max(0, 2 * Math.floor((v - 2) / 2)), limit - size);
-  return { width, height, x: boxes.map((b) => at(b.x0, width, fw)), y: boxes.map((b) => at(b.y0, height, fh)) };
+  return { width, height, x: boxes.map((b) => Math.min(start(b.x0), fw - width)), y: boxes.map((b) => Math.min(start(b.y0), fh - height)) };
 }
 
 /** Frame n's window as a rectangle. */

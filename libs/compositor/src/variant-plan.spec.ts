@@ -1,5 +1,5 @@
 import { DEFAULT_COMPOSITE_SETTINGS, IDENTITY } from '@shotmatrix/domain';
-import { environmentFor, lutPremixes, variantPlan } from './variant-plan';
+import { environmentFor, lutPremixes, qcTapFor, variantPlan } from './variant-plan';
 
 const frame = { width: 1920, height: 1080 };
 const plate = { kind: 'image' as const, path: 'plate.jpg', width: 3840, height: 2160 };
@@ -51,5 +51,11 @@ describe('variantPlan', () => {
     expect(plan.grade).toEqual({ lutPath: 'g.cube', plateAmount: 1, frameAmount: 0.5 });
     expect(plan.thumbnail).toEqual({ path: 'w/thumb.jpg', width: 480, frame: 62 });
     expect(plan.qcTap!.width).toBeLessThanOrEqual(640);
+  });
+
+  it('writes a raw QC tap for a short shot and FFV1 for a long one', () => {
+    expect(qcTapFor({ ...frame, frameCount: 150 }, 'w')).toMatchObject({ path: 'w/qc.nut', width: 640, height: 360 });
+    // 640 × 360 grey frames: past 512 MiB after 2,330 of them (about 78 s at 30 fps).
+    expect(qcTapFor({ ...frame, frameCount: 2400 }, 'w').path).toBe('w/qc.mkv');
   });
 });

@@ -73,6 +73,16 @@ export interface VariantPlanInput {
   filterThreads?: number;
 }
 
+/** Raw QC taps up to this size; longer shots get FFV1 (a quarter of it) so the work folder stays small. */
+export const RAW_QC_TAP_MAX_BYTES = 512 * 1024 * 1024;
+
+/** The QC tap: raw grey frames (cheapest to write) unless the shot is long enough to make them large. */
+export function qcTapFor(master: { width: number; height: number; frameCount: number }, workDir: string): NonNullable<CompositePlan['qcTap']> {
+  const size = qcSize(master.width, master.height);
+  const raw = size.width * size.height * master.frameCount <= RAW_QC_TAP_MAX_BYTES;
+  return { path: path.join(workDir, raw ? 'qc.nut' : 'qc.mkv'), ...size };
+}
+
 /** One variant's composite plan, the same for the worker and the benchmark. */
 export function variantPlan(i: VariantPlanInput): CompositePlan {
   const { master, settings } = i;
@@ -91,6 +101,6 @@ export function variantPlan(i: VariantPlanInput): CompositePlan {
     outputs: i.outputs,
     encode: VARIANT_ENCODE,
     thumbnail: { path: path.join(i.workDir, 'thumb.jpg'), width: THUMBNAIL_WIDTH, frame: Math.floor(master.frameCount / 2) },
-    qcTap: { path: path.join(i.workDir, 'qc.nut'), ...qcSize(master.width, master.height) },
+    qcTap: qcTapFor(master, i.workDir),
   };
 }
