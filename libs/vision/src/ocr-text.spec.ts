@@ -159,6 +159,10 @@ describe('judgeOcr', () => {
     ['Größe, Öl, schön, Straße', 'GroBe, Ol, schon, StraBe', 'pass', 0],
     ['Déjà vu, Noël, São Paulo', 'Deja vu,Noel,sao Paulo', 'pass', 0],
     ['Offer ends 31/12 — T&Cs apply', 'Offer ends31/12-T&Cs apply', 'pass', 0],
+    // Apostrophes may be read or dropped (the demo's "Fait pour l’été" on a sunset plate came back both ways).
+    ['Fait pour l’été', 'Fait pour lété', 'pass', 0],
+    ['Fait pour l’été', "Faitpourl'ete", 'pass', 0],
+    ['Fait pour l’été', 'Fait pour la été', 'fail', 1 / 12],
     // Wrong copy, or a wrong reading, fails: a hole never excuses a digit or a currency sign.
     ['13,99 €', '12,99', 'fail', 1 / 5],
     ['12,99 €', '12,999', 'fail', 1 / 5],
@@ -192,6 +196,9 @@ describe('judgeOcr', () => {
     );
     expect(judgeOcr({ expected: '13,99 €', read: '12,99', dictionary }).reason).toBe(
       'read "12,99" for "13,99 €" (CER 20 %; "€" cannot be read by the OCR model)',
+    );
+    expect(judgeOcr({ expected: 'Fait pour l’été', read: 'Fait pour lété', dictionary }).reason).toBe(
+      'read "Fait pour lété" for "Fait pour l’été" (CER 0 %; accents not checked on "é"; apostrophes not checked)',
     );
     expect(judgeOcr({ expected: 'schön', read: '', dictionary }).reason).toBe(
       'nothing was read where "schön" was expected (CER 100 %; accents not checked on "ö")',
