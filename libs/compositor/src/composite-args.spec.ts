@@ -2,11 +2,24 @@ import type { Quad } from '@shotmatrix/contracts';
 import { IDENTITY, type Mat3 } from '@shotmatrix/domain';
 import { buildCompositeArgs, escapePath } from './composite-args';
 import type { CompositePlan } from './composite-plan';
+import type { PlaneLabel } from './plane-label';
 import { planPlateView } from './plate-view';
 
 const frame = { width: 1920, height: 1080 };
 const N = 50;
 const pan = (t: number): Mat3 => [1, 0, -2 * t, 0, 1, 0, 0, 0, 1];
+
+/** An unshaded label on a still plane, hidden where the master's own matte passes in front (occlusion null: always on top). */
+function occludedPlaneLabel(): PlaneLabel {
+  const quad: Quad = [
+    [300, 100],
+    [500, 100],
+    [500, 200],
+    [300, 200],
+  ];
+  const occlusion = { referencePath: '/w/ref.png', mattePath: '/w/matte.mkv', threshold: 40 };
+  return { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128, occlusion };
+}
 
 function plan(over: Partial<CompositePlan> = {}, motion: Mat3[] = Array.from({ length: N }, () => IDENTITY)): CompositePlan {
   return {
@@ -84,14 +97,7 @@ describe('buildCompositeArgs', () => {
   });
 
   it('decodes the matte once when a plane label is occluded by the cut-out’s own matte', () => {
-    const quad: Quad = [
-      [300, 100],
-      [500, 100],
-      [500, 200],
-      [300, 200],
-    ];
-    const occlusion = { referencePath: '/w/ref.png', mattePath: '/w/matte.mkv', threshold: 40 };
-    const planeLabel = { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128, occlusion };
+    const planeLabel = occludedPlaneLabel();
     const { args, graph } = buildCompositeArgs(plan({ planeLabel }), '/g');
     expect(args.filter((a) => a === '/w/matte.mkv')).toHaveLength(1);
     expect(graph).toMatch(/\[1:v\]settb=1\/25,setpts=N,format=gray,split=2\[matteCut\]\[matteOcc\]/);
@@ -100,14 +106,7 @@ describe('buildCompositeArgs', () => {
   });
 
   it('reads what was made ahead instead of making it per frame: moved plate, shaped matte, occlusion key', () => {
-    const quad: Quad = [
-      [300, 100],
-      [500, 100],
-      [500, 200],
-      [300, 200],
-    ];
-    const occlusion = { referencePath: '/w/ref.png', mattePath: '/w/matte.mkv', threshold: 40 };
-    const planeLabel = { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128, occlusion, occlusionKeyPath: '/w/key.mkv' };
+    const planeLabel = { ...occludedPlaneLabel(), occlusionKeyPath: '/w/key.mkv' };
     const p = plan({ planeLabel }, Array.from({ length: N }, (_, t) => pan(t)));
     p.environment = { ...p.environment!, mattePath: '/w/shaped.mkv', matteShaped: true, movedPlatePath: '/w/moved.mkv' };
     const { args, graph } = buildCompositeArgs(p, '/g');
@@ -122,13 +121,7 @@ describe('buildCompositeArgs', () => {
   });
 
   it('lays graphics over in 4:2:0 when every deliverable is 4:2:0, in RGB when one is not', () => {
-    const quad: Quad = [
-      [300, 100],
-      [500, 100],
-      [500, 200],
-      [300, 200],
-    ];
-    const planeLabel = { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128 };
+    const planeLabel = { ...occludedPlaneLabel(), occlusion: null };
     const yuv = buildCompositeArgs(plan({ planeLabel, outputs: [{ kind: 'draft', path: '/w/d.mp4' }, { kind: 'master', path: '/w/m.mp4' }] }), '/g').graph;
     expect(yuv.match(/overlay=[^[]*format=yuv420/g)).toHaveLength(3); // subject, plane label, corner label
     expect(yuv).not.toMatch(/format=auto/);
