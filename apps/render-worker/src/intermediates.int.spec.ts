@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import * as path from 'node:path';
 import { environmentFor, OCCLUSION_THRESHOLD, type OutputKind, type PlaneLabel } from '@shotmatrix/compositor';
@@ -8,7 +9,7 @@ import { createRedis } from '@shotmatrix/queue';
 import { createObjectStore, type ObjectStore } from '@shotmatrix/storage';
 import { createTestEnv, SHARED_MEDIA, type TestEnv } from '@shotmatrix/testing';
 import { DEFAULT_COMPOSITE_SETTINGS, IDENTITY, type Mat3 } from '@shotmatrix/domain';
-import { withIntermediates, type IntermediateSources } from './intermediates';
+import { takeLease, withIntermediates, type IntermediateSources } from './intermediates';
 
 const tools: MediaTools = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
 const W = 320;
@@ -95,6 +96,29 @@ describe('shared intermediates (real ffmpeg, real store, real Redis)', () => {
     const later = await cell('later');
     expect(later.made).toEqual([]);
     expect(later.reused.sort()).toEqual(kinds);
+  });
+
+  it('holds a lease for one maker, renews it while held, and never renews or frees a lease that has passed to another', async () => {
+    const key = `${env.config.queuePrefix}:lease-test`;
+    const release = await takeLease(redis, key, 300);
+    expect(release).not.toBeNull();
+    expect(await takeLease(redis, key, 300)).toBeNull();
+    // Held past its first term: renewed.
+    await sleep(450);
+    expect(await redis.pttl(key)).toBeGreaterThan(0);
+    // The holder stalled and its lease went to another: its renewals must not keep that one alive…
+    await redis.set(key, 'another', 'PX', 250);
+    await sleep(400);
+    expect(await redis.get(key)).toBeNull();
+    // …nor may its release free the lease of whoever holds it now.
+    await redis.set(key, 'third', 'PX', 5000);
+    await release!();
+    expect(await redis.get(key)).toBe('third');
+    await redis.del(key);
+    // Free again: the next maker takes it, and its release frees it.
+    const next = await takeLease(redis, key, 300);
+    await next!();
+    expect(await redis.exists(key)).toBe(0);
   });
 
   it('makes again exactly what an input changes, and nothing it does not need', async () => {

@@ -42,6 +42,29 @@ const LEASE_MS = 60_000;
 /** How often a waiting cell looks whether the intermediate has arrived. */
 const POLL_MS = 500;
 
+/** Lease scripts: each acts only when the lease still holds the caller's token. */
+const RENEW_IF_OWNED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0";
+const RELEASE_IF_OWNED = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+/**
+ * Takes a Redis lease if nobody holds it: renewed every third of `ms` while
+ * held, and lapsing `ms` after its holder dies. Returns its release, or null
+ * when another holds it. Renewal and release touch the lease only while it is
+ * still this holder's, so a holder that stalled past its lease never extends
+ * or frees the next holder's.
+ */
+export async function takeLease(redis: Redis, key: string, ms: number): Promise<(() => Promise<void>) | null> {
+  const token = randomUUID();
+  if ((await redis.set(key, token, 'PX', ms, 'NX')) !== 'OK') return null;
+  const renew = setInterval(() => void redis.eval(RENEW_IF_OWNED, 1, key, token, String(ms)).catch(() => undefined), ms / 3);
+  // Renewing is not a reason to keep a process alive.
+  renew.unref();
+  return async () => {
+    clearInterval(renew);
+    await redis.eval(RELEASE_IF_OWNED, 1, key, token).catch(() => undefined);
+  };
+}
+
 type Kind = Parameters<typeof intermediateKey>[0];
 type Build = (inputs: Record<string, string>, outputPath: string, graphPath: string) => CompositeCommand;
 
@@ -78,19 +101,17 @@ export async function withIntermediates(
     const placeholders = Object.fromEntries(Object.keys(inputs).map((k) => [k, `/in/${k}`]));
     const key = intermediateKey(kind, build(placeholders, '/out/intermediate.mkv', '/out/graph.txt'), Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.id])));
     const local = path.join(work, `${kind}.mkv`);
-    const lease = `${deps.leasePrefix}:intermediate-lease:${key}`;
-    const token = randomUUID();
-    for (;;) {
+    let release: (() => Promise<void>) | null = null;
+    while (!release) {
       if (await deps.store.head(key)) {
         await deps.store.getToFile(key, local);
         reused.push(kind);
         return local;
       }
-      if ((await deps.redis.set(lease, token, 'PX', LEASE_MS, 'NX')) === 'OK') break;
+      release = await takeLease(deps.redis, `${deps.leasePrefix}:intermediate-lease:${key}`, LEASE_MS);
       // Another cell is making it: look again shortly (its lease lapses if it dies, and then this cell makes it).
-      await sleep(POLL_MS, undefined, { signal });
+      if (!release) await sleep(POLL_MS, undefined, { signal });
     }
-    const renew = setInterval(() => void deps.redis.pexpire(lease, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
     try {
       const graphPath = path.join(work, `${kind}-graph.txt`);
       const cmd = build(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.path])), local, graphPath);
@@ -109,8 +130,7 @@ export async function withIntermediates(
       made.push(kind);
       return local;
     } finally {
-      clearInterval(renew);
-      await deps.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, lease, token).catch(() => undefined);
+      await release();
     }
   };
   const frame = { width: master.width, height: master.height };
