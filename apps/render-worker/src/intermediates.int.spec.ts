@@ -51,7 +51,7 @@ describe('shared intermediates (real ffmpeg, real store, real Redis)', () => {
   const master = () => ({ path: masterPath, width: W, height: H, fpsFraction: '25/1', frameCount: N, hasAudio: false });
   const pan = (t: number): Mat3 => [1, 0, -1.5 * t, 0, 1, 0.5 * t, 0, 0, 1];
 
-  async function cell(name: string, o: { choke?: number; gradePlate?: number; still?: boolean; deliverables?: OutputKind[] } = {}) {
+  async function cell(name: string, o: { choke?: number; gradePlate?: number; still?: boolean; deliverables?: OutputKind[]; labelSize?: { width: number; height: number } } = {}) {
     const plate = { kind: 'image' as const, path: path.join(SHARED_MEDIA, 'plates', 'mountains_lake_sherburne_budgie.jpg'), width: 3840, height: 2160 };
     const motion = Array.from({ length: N }, (_, t) => (t && !o.still ? pan(t) : IDENTITY));
     const settings = { ...DEFAULT_COMPOSITE_SETTINGS, choke: o.choke ?? 1 };
@@ -64,11 +64,12 @@ describe('shared intermediates (real ffmpeg, real store, real Redis)', () => {
     ];
     const planeLabel: PlaneLabel = {
       path: referencePath,
-      size: { width: 60, height: 30 },
+      size: o.labelSize ?? { width: 60, height: 30 },
       quads: Array.from({ length: N }, () => quad),
       shading: 1,
       referenceLuma: 128,
-      occlusion: { referencePath, mattePath, threshold: OCCLUSION_THRESHOLD },
+      // Rectified at the plane's own size, as the worker does: any label on the plane shares the key.
+      occlusion: { referencePath, referenceSize: { width: 60, height: 30 }, mattePath, threshold: OCCLUSION_THRESHOLD },
     };
     const lutPath = path.join(SHARED_MEDIA, 'luts', 'warm_cinema.cube');
     const sources: IntermediateSources = { master: 'analyses/m/mezzanine.mp4', matte: 'analyses/m/matte.mkv', plate: 'p'.repeat(64), lut: 'luts/warm.cube' };
@@ -128,6 +129,10 @@ describe('shared intermediates (real ffmpeg, real store, real Redis)', () => {
     // Another grade of the plate is another moved plate.
     const grade = await cell('grade', { gradePlate: 0.5 });
     expect(grade.made).toEqual(['moved-plate']);
+    // Another label (another raster size) on the same plane: the same occlusion key, and nothing else to make.
+    const otherLabel = await cell('other-label', { labelSize: { width: 90, height: 60 } });
+    expect(otherLabel.made).toEqual([]);
+    expect(otherLabel.reused.sort()).toEqual(kinds);
     // A plate that does not move is looped in the composite itself, and a ProRes cell warps its own: no moved plate.
     const still = await cell('still', { still: true });
     expect(still.environment!.movedPlatePath).toBeUndefined();

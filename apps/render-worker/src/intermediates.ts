@@ -177,7 +177,7 @@ export async function withIntermediates(
       {
         master: { path: master.path, id: sources.master },
         matte: { path: occlusion.mattePath, id: sources.matte },
-        // The reference is the plane's own look at its seed, rectified from the master: the same for every cell.
+        // The reference is the plane's own look at its seed, rectified from the master at the plane's shape: the same for every cell of the plane.
         reference: { path: occlusion.referencePath, id: reference },
       },
       (p, out, graph) =>

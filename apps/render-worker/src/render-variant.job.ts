@@ -410,7 +410,10 @@ async function planPlaneLabel(
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
-  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, { drawn: first.quad, tracked: quads[first.frame] ?? first.quad }, png, signal);
+  // The occlusion reference is rectified at the plane's own shape (the seed quad's), not the label's, so every
+  // label on this plane shares one occlusion key.
+  const referenceSize = { width, height: Math.min(2048, Math.max(16, Math.round((width * (sides[1] + sides[3])) / Math.max(1e-6, sides[0] + sides[2])))) };
+  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, { drawn: first.quad, tracked: quads[first.frame] ?? first.quad }, referenceSize, signal);
   return {
     path: labelPath,
     size: { width: png.width, height: png.height },
@@ -419,7 +422,7 @@ async function planPlaneLabel(
     shading: p.structureAdherence,
     referenceLuma: seed.luma,
     // Without a matte nothing says what is in front of the plane: the label then stays on top.
-    occlusion: mattePath && seed.referencePath ? { referencePath: seed.referencePath, mattePath, threshold: OCCLUSION_THRESHOLD } : null,
+    occlusion: mattePath && seed.referencePath ? { referencePath: seed.referencePath, referenceSize, mattePath, threshold: OCCLUSION_THRESHOLD } : null,
   };
 }
 

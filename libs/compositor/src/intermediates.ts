@@ -14,7 +14,8 @@ import { planeWindow, type PlaneLabel, type PlaneOcclusion } from './plane-label
  * - the moved plate: one per background, grade and camera motion (a market's
  *   cells in every aspect, and every re-render of them, share it);
  * - the shaped matte: one per master and choke/feather;
- * - the occlusion key: one per master and label plane.
+ * - the occlusion key: one per master and label plane (whatever label goes
+ *   on it, when the reference is rectified at the plane's own size).
  */
 
 /** Part of every intermediate's name (see intermediateKey): bump it when something outside the command (ffmpeg itself, say) changes what it makes. */
@@ -67,7 +68,8 @@ export function buildShapedMatteArgs(i: { master: MasterInput; mattePath: string
  * What passes in front of a label plane, every frame, in the plane's moving
  * window (plane-label's planeWindow; lossless grey, FFV1; white = in front): the composite's occlusion test run
  * once per master and plane instead of once per variant. `label` gives the
- * size the reference was rectified at and the tracked quads.
+ * tracked quads, and the size the reference was rectified at unless the
+ * occlusion names its own.
  */
 export function buildOcclusionKeyArgs(
   i: { master: MasterInput; label: Pick<PlaneLabel, 'size' | 'quads'>; occlusion: PlaneOcclusion; outputPath: string },
@@ -77,7 +79,7 @@ export function buildOcclusionKeyArgs(
   if (!canvas) throw new Error('occlusion key: the plane was not tracked on any frame');
   const { b, args } = graphBuilder(i.master.fpsFraction);
   b.input(i.master.path);
-  const reference = warpOntoPlane(b, i.occlusion.referencePath, i.label, canvas, i.master.frameCount, 'gbrap');
+  const reference = warpOntoPlane(b, i.occlusion.referencePath, { size: i.occlusion.referenceSize ?? i.label.size, quads: i.label.quads }, canvas, i.master.frameCount, 'gbrap');
   const front = occlusionFront(b, '0:v', i.occlusion, reference, canvas, null);
   args.push('-filter_complex_script', graphPath, '-map', `[${front}]`, '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-pix_fmt', 'gray', '-an', i.outputPath);
   return { args, graph: b.g.join(';\n') };

@@ -90,16 +90,22 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** The plane's look at frame 0 (the hand is away from both planes), as the worker makes it with vision's planeReference. */
-  async function reference(quad: Quad, name: string): Promise<string> {
+  async function reference(quad: Quad, name: string, size = { width: 80, height: 120 }): Promise<string> {
     const [rgb] = await collect(readFrames(tools, masterPath, { width: W, height: H, pixelFormat: 'rgb24', frameCount: 1 }));
     const [m] = await collect(readFrames(tools, mattePath, { width: W, height: H, pixelFormat: 'gray', frameCount: 1 }));
-    const ref = rectifyPlane(cv, rgb, m, { width: W, height: H }, quad, { width: 80, height: 120 });
+    const ref = rectifyPlane(cv, rgb, m, { width: W, height: H }, quad, size);
     const png = path.join(dir, `${name}.png`);
     await writeRgbaPng(tools, ref.rgba, ref, png);
     return png;
   }
 
-  async function render(name: string, quad: Quad, occlude: boolean, keyAhead = false, shaded = false): Promise<string> {
+  /** `referenceSize`: the reference rectified at a size of its own (the worker uses the plane's), not the label's. */
+  async function render(
+    name: string,
+    quad: Quad,
+    o: { occlude: boolean; keyAhead?: boolean; shaded?: boolean; referenceSize?: { width: number; height: number } },
+  ): Promise<string> {
+    const { occlude, keyAhead = false, shaded = false, referenceSize } = o;
     const planeLabel: PlaneLabel = {
       path: labelPath,
       size: { width: 80, height: 120 },
@@ -107,7 +113,7 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
       // Shaded, with a seed so dark the shade leaves the label as it is: only the path differs (shade and cut in one lookup).
       shading: shaded ? 1 : 0,
       referenceLuma: shaded ? 8 : 128,
-      occlusion: occlude ? { referencePath: await reference(quad, `${name}-ref`), mattePath, threshold: OCCLUSION_THRESHOLD } : null,
+      occlusion: occlude ? { referencePath: await reference(quad, `${name}-ref`, referenceSize), referenceSize, mattePath, threshold: OCCLUSION_THRESHOLD } : null,
     };
     const master = { path: masterPath, width: W, height: H, fpsFraction: '25/1', frameCount: N, hasAudio: false };
     if (keyAhead && planeLabel.occlusion) {
@@ -192,7 +198,7 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
   }
 
   it('hides a label on the bottle where the hand passes in front, and only there', async () => {
-    const shares = await magentaShares(await render('bottle', ON_BOTTLE, true), ON_BOTTLE);
+    const shares = await magentaShares(await render('bottle', ON_BOTTLE, { occlude: true }), ON_BOTTLE);
     const crossed = shares.filter((s) => s.under !== null);
     expect(crossed.length).toBeGreaterThan(5);
     const worstUnder = Math.max(...crossed.map((s) => s.under!));
@@ -201,10 +207,12 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     expect(worstUnder).toBeLessThan(0.05);
     expect(worstClear).toBeGreaterThan(0.95);
 
-    // The key made ahead hides the same pixels: the composite reads what it would have worked out.
-    const ahead = await magentaShares(await render('bottle-ahead', ON_BOTTLE, true, true), ON_BOTTLE);
-    const aheadShaded = await magentaShares(await render('bottle-ahead-shaded', ON_BOTTLE, true, true, true), ON_BOTTLE);
-    for (const other of [ahead, aheadShaded]) {
+    // The key made ahead hides the same pixels: the composite reads what it would have worked out. So does a key
+    // whose reference was rectified at a size and shape of its own rather than the label's (80×120).
+    const ahead = await magentaShares(await render('bottle-ahead', ON_BOTTLE, { occlude: true, keyAhead: true }), ON_BOTTLE);
+    const aheadShaded = await magentaShares(await render('bottle-ahead-shaded', ON_BOTTLE, { occlude: true, keyAhead: true, shaded: true }), ON_BOTTLE);
+    const ownSize = await magentaShares(await render('bottle-ahead-own-size', ON_BOTTLE, { occlude: true, keyAhead: true, referenceSize: { width: 150, height: 96 } }), ON_BOTTLE);
+    for (const other of [ahead, aheadShaded, ownSize]) {
       other.forEach((a, t) => {
         expect(Math.abs((a.under ?? 0) - (shares[t].under ?? 0))).toBeLessThan(0.01);
         expect(Math.abs(a.clear - shares[t].clear)).toBeLessThan(0.01);
@@ -212,12 +220,12 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     }
 
     // Control: without occlusion the same measure sees the label over the hand, so the check above can fail.
-    const control = await magentaShares(await render('bottle-control', ON_BOTTLE, false), ON_BOTTLE);
+    const control = await magentaShares(await render('bottle-control', ON_BOTTLE, { occlude: false }), ON_BOTTLE);
     expect(Math.min(...control.filter((s) => s.under !== null).map((s) => s.under!))).toBeGreaterThan(0.95);
   });
 
   it('hides a label on a background poster wherever the subject is in front of it', async () => {
-    const shares = await magentaShares(await render('wall', ON_WALL, true), ON_WALL);
+    const shares = await magentaShares(await render('wall', ON_WALL, { occlude: true }), ON_WALL);
     const crossed = shares.filter((s) => s.under !== null);
     expect(crossed.length).toBeGreaterThan(3);
     const worstUnder = Math.max(...crossed.map((s) => s.under!));

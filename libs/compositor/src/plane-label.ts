@@ -31,14 +31,19 @@ export interface PlaneLabel {
 /**
  * What passes in front of the plane, found per frame inside its canvas: the
  * matte (subject in front) gated by how the plane looked where it was seeded
- * (vision's planeReference, label-sized PNG: colour = the plane's, alpha =
+ * (vision's planeReference: colour = the plane's, alpha =
  * whether the plane itself was subject). Where the plane was background, the
  * matte alone says something is in front; where it was subject (a bottle),
  * only matte pixels that no longer look like the plane (a hand) hide the label.
  */
 export interface PlaneOcclusion {
-  /** The rectified plane at its seed, label-sized PNG (see above). */
+  /** The rectified plane at its seed, a PNG (see above). */
   referencePath: string;
+  /**
+   * The size the reference was rectified at (absent: the label's). A size of the plane's own (from its seed
+   * quad) keeps the reference, and the occlusion key made from it, the same whatever label goes on the plane.
+   */
+  referenceSize?: { width: number; height: number };
   /** The master's matte (grey video, white = subject). */
   mattePath: string;
   /** Difference (0–255) in any of R, G, B above which a pixel no longer looks like the plane. */
