@@ -28,6 +28,7 @@ import {
   medianStats,
   OCCLUSION_THRESHOLD,
   planeCanvas,
+  planeRasterSizes,
   planeWindow,
   variantPlan,
   VARIANT_ENCODE,
@@ -125,11 +126,13 @@ async function main(): Promise<void> {
         `its window ${window?.width}×${window?.height} px (the largest quad on screen on any frame), all frames' union ${union?.width}×${union?.height}`,
     );
     if (keep) await writeFile(path.join(dir, 'quads.json'), JSON.stringify(track.frames.map((f) => f.quad)));
-    const labelTemplate = selectLayout(await templates.get('label-classic'), (seed[1][0] - seed[0][0]) / (seed[3][1] - seed[0][1]));
-    const labelPng = renderLabelPng(labelTemplate, copy, { width: Math.round((seed[1][0] - seed[0][0]) * 1.5) });
+    // Sized as the worker sizes them: the label by the plane, the occlusion reference at the plane's own shape.
+    const sizes = planeRasterSizes(seed);
+    const labelTemplate = selectLayout(await templates.get('label-classic'), sizes.aspect);
+    const labelPng = renderLabelPng(labelTemplate, copy, { width: sizes.labelWidth });
     await writeFile(path.join(dir, 'label.png'), labelPng.png);
     const quads = track.frames.map((f) => f.quad);
-    const look = await planeSeedLook(tools, master, mattePath, frame, 0, { drawn: seed, tracked: quads[0] ?? seed }, labelPng);
+    const look = await planeSeedLook(tools, master, mattePath, frame, 0, { drawn: seed, tracked: quads[0] ?? seed }, sizes.reference);
     await writeRgbaPng(tools, look.reference!.rgba, look.reference!, path.join(dir, 'plane-reference.png'));
     const superTemplate = selectLayout(await templates.get('super-tagline'), frame.width / frame.height);
     const superBox = placeOverlay(frame, 'super', superTemplate.width / superTemplate.height);
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
     const lutText = await readFile(LUT, 'utf8');
 
     const masterInput = { path: master, ...frame, fpsFraction: probe.fpsFraction, frameCount: probe.frameCount, hasAudio: probe.hasAudio };
-    const occlusion = { referencePath: path.join(dir, 'plane-reference.png'), mattePath, threshold: OCCLUSION_THRESHOLD };
+    const occlusion = { referencePath: path.join(dir, 'plane-reference.png'), referenceSize: sizes.reference, mattePath, threshold: OCCLUSION_THRESHOLD };
     const labelSize = { width: labelPng.width, height: labelPng.height };
     const run = async (cmd: { args: string[]; graph: string }, graphPath: string) => {
       await writeFile(graphPath, cmd.graph);

@@ -11,6 +11,7 @@ import {
   lutPremixes,
   medianStats,
   OCCLUSION_THRESHOLD,
+  planeRasterSizes,
   OUTPUT_FILE,
   planeCanvas,
   variantPlan,
@@ -403,16 +404,13 @@ async function planPlaneLabel(
     throw new DomainError('RENDER_PLANE_MISMATCH', `label plane "${onPlane.plane}" was tracked over ${track.frames.length} frames, the mezzanine has ${probe.frameCount}`);
   }
   const first = [...onPlane.seeds].sort((a, b) => a.frame - b.frame)[0];
-  const sides = first.quad.map(([x, y], i) => Math.hypot(first.quad[(i + 1) % 4][0] - x, first.quad[(i + 1) % 4][1] - y));
-  // Rasterised a little larger than it appears, so the warp samples down rather than up.
-  const width = Math.min(2048, Math.max(64, Math.round(Math.max(...sides) * 1.5)));
-  const png = await artFor((sides[0] + sides[2]) / Math.max(1e-6, sides[1] + sides[3])).at(width);
+  const sizes = planeRasterSizes(first.quad);
+  const png = await artFor(sizes.aspect).at(sizes.labelWidth);
   const labelPath = path.join(work, 'plane-label.png');
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
-  // The occlusion reference is rectified at the plane's own shape (the seed quad's), not the label's, so every
-  // label on this plane shares one occlusion key.
-  const referenceSize = { width, height: Math.min(2048, Math.max(16, Math.round((width * (sides[1] + sides[3])) / Math.max(1e-6, sides[0] + sides[2])))) };
+  // The occlusion reference at the plane's own shape, not the label's: every label on this plane shares one key.
+  const referenceSize = sizes.reference;
   const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, { drawn: first.quad, tracked: quads[first.frame] ?? first.quad }, referenceSize, signal);
   return {
     path: labelPath,

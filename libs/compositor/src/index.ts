@@ -10,6 +10,7 @@ export {
   OCCLUSION_THRESHOLD,
   planeCanvas,
   planeLabelCorners,
+  planeRasterSizes,
   planeWindow,
   trackedFramesExpr,
   windowAt,

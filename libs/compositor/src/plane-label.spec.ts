@@ -1,5 +1,5 @@
 import type { Quad } from '@shotmatrix/contracts';
-import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, planeWindow, trackedFramesExpr, windowAt } from './plane-label';
+import { fillLostQuads, LABEL_PAD, planeCanvas, planeLabelCorners, planeRasterSizes, planeWindow, trackedFramesExpr, windowAt } from './plane-label';
 
 const frame = { width: 1920, height: 1080 };
 const q = (x: number, y: number, w = 200, h = 100): Quad => [
@@ -54,6 +54,21 @@ describe('plane label', () => {
       [canvas.width, canvas.height],
     ];
     corners.forEach((c, i) => c.forEach((v, j) => expect(v).toBeCloseTo(want[i][j], 6)));
+  });
+
+  it.each([
+    // quad, label width (1.5 × the longest side, 64–2048), aspect, reference (the label's width at the plane's shape)
+    ['a 200×100 plane', q(0, 0), 300, 2, { width: 300, height: 150 }],
+    ['a tall 40×120 plane', q(10, 10, 40, 120), 180, 1 / 3, { width: 180, height: 540 }],
+    ['a tiny plane', q(0, 0, 20, 10), 64, 2, { width: 64, height: 32 }],
+    ['a huge plane', q(0, 0, 1800, 900), 2048, 2, { width: 2048, height: 1024 }],
+    ['a sliver', q(0, 0, 400, 1), 600, 400, { width: 600, height: 16 }],
+    ['a plane seen in perspective', [[0, 0], [300, 20], [300, 100], [0, 140]] as Quad, 454, (Math.hypot(300, 20) + Math.hypot(300, 40)) / 220, { width: 454, height: 166 }],
+  ])('rasterises for %s: the label larger than it appears, the occlusion reference at the plane’s own shape', (_, quad, labelWidth, aspect, reference) => {
+    const sizes = planeRasterSizes(quad as Quad);
+    expect(sizes.labelWidth).toBe(labelWidth);
+    expect(sizes.aspect).toBeCloseTo(aspect as number, 6);
+    expect(sizes.reference).toEqual(reference);
   });
 
   it('shows the label only on tracked frames', () => {

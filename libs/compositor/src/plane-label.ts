@@ -53,6 +53,21 @@ export interface PlaneOcclusion {
 /** Default colour difference for "no longer the plane": above x264 noise and small track errors on textured labels. */
 export const OCCLUSION_THRESHOLD = 40;
 
+/**
+ * What to rasterise for a plane seeded with `quad`: the label's width, a
+ * little larger than the plane appears (so the warp samples down rather than
+ * up; 64–2048 px), the plane's aspect (width / height, which picks the
+ * label's layout), and the size to rectify its occlusion reference at: that
+ * width at the plane's own shape, so every label on the plane shares one
+ * reference and one occlusion key.
+ */
+export function planeRasterSizes(quad: Quad): { labelWidth: number; aspect: number; reference: { width: number; height: number } } {
+  const [top, right, bottom, left] = quad.map(([x, y], i) => Math.hypot(quad[(i + 1) % 4][0] - x, quad[(i + 1) % 4][1] - y));
+  const labelWidth = Math.min(2048, Math.max(64, Math.round(Math.max(top, right, bottom, left) * 1.5)));
+  const aspect = (top + bottom) / Math.max(1e-6, right + left);
+  return { labelWidth, aspect, reference: { width: labelWidth, height: Math.min(2048, Math.max(16, Math.round(labelWidth / Math.max(1e-6, aspect)))) } };
+}
+
 /** The one fixed canvas every frame's warped label fits in: the quads' union box, even-aligned, inside the frame. */
 export function planeCanvas(quads: Array<Quad | null>, frame: { width: number; height: number }): Rect | null {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
