@@ -86,7 +86,8 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
         return t.length === 8 && t.every((e) => e.getAttribute('data-status') === 'done');
       },
       undefined,
-      { timeout: 240_000, polling: 500 },
+      // The analysis and eight renders: 190–250 s on two cores, more on a slow day.
+      { timeout: 480_000, polling: 500 },
     );
     const thumbs = page.getByTestId('variant-thumb');
     await expectCount(thumbs, 8);

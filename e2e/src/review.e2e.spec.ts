@@ -139,7 +139,7 @@ describe('review boards: producer, ops and brand manager in real Chromium', () =
         return t.length === 2 && t.every((e) => e.getAttribute('data-status') === 'done');
       },
       undefined,
-      { timeout: 240_000, polling: 500 },
+      { timeout: 480_000, polling: 500 },
     );
     await scan(producer, 'board');
     await producer.screenshot({ path: path.join(ARTIFACTS, 'review-board.png'), fullPage: true });
