@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     // plane, the shaped matte per master and edge settings, the moved plate per background, grade and motion.
     const keyPath = path.join(dir, 'occlusion-key.mkv');
     const [, keyMs] = await timed(() =>
-      run(buildOcclusionKeyArgs({ master: masterInput, label: { size: labelSize, quads }, occlusion, outputPath: keyPath }, path.join(dir, 'key-graph.txt')), path.join(dir, 'key-graph.txt')),
+      run(buildOcclusionKeyArgs({ master: masterInput, label: { quads }, occlusion, outputPath: keyPath }, path.join(dir, 'key-graph.txt')), path.join(dir, 'key-graph.txt')),
     );
     const shapedPath = path.join(dir, 'matte-shaped.mkv');
     const [, matteMs] = await timed(() =>

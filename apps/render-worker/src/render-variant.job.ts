@@ -410,8 +410,7 @@ async function planPlaneLabel(
   await writeFile(labelPath, png.png);
   const quads = track.frames.map((f) => f.quad);
   // The occlusion reference at the plane's own shape, not the label's: every label on this plane shares one key.
-  const referenceSize = sizes.reference;
-  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, { drawn: first.quad, tracked: quads[first.frame] ?? first.quad }, referenceSize, signal);
+  const seed = await seedLook(tools, work, masterPath, mattePath, probe, first.frame, { drawn: first.quad, tracked: quads[first.frame] ?? first.quad }, sizes.reference, signal);
   return {
     path: labelPath,
     size: { width: png.width, height: png.height },
@@ -420,7 +419,7 @@ async function planPlaneLabel(
     shading: p.structureAdherence,
     referenceLuma: seed.luma,
     // Without a matte nothing says what is in front of the plane: the label then stays on top.
-    occlusion: mattePath && seed.referencePath ? { referencePath: seed.referencePath, referenceSize, mattePath, threshold: OCCLUSION_THRESHOLD } : null,
+    occlusion: mattePath && seed.referencePath ? { referencePath: seed.referencePath, referenceSize: sizes.reference, mattePath, threshold: OCCLUSION_THRESHOLD } : null,
   };
 }
 

@@ -17,7 +17,7 @@ function occludedPlaneLabel(): PlaneLabel {
     [500, 200],
     [300, 200],
   ];
-  const occlusion = { referencePath: '/w/ref.png', mattePath: '/w/matte.mkv', threshold: 40 };
+  const occlusion = { referencePath: '/w/ref.png', referenceSize: { width: 200, height: 100 }, mattePath: '/w/matte.mkv', threshold: 40 };
   return { path: '/w/plane.png', size: { width: 200, height: 100 }, quads: Array.from({ length: N }, () => quad), shading: 0, referenceLuma: 128, occlusion };
 }
 

@@ -271,7 +271,7 @@ function planeLabelChain(
     front = fresh('front');
     g.push(`[${b.input(keyPath)}:v]${restamp},format=gray[${front}]`);
   } else if (pl.occlusion) {
-    const reference = warpOntoPlane(b, pl.occlusion.referencePath, { size: pl.occlusion.referenceSize ?? pl.size, quads: pl.quads }, canvas, frameCount, 'gbrap');
+    const reference = warpOntoPlane(b, pl.occlusion.referencePath, { size: pl.occlusion.referenceSize, quads: pl.quads }, canvas, frameCount, 'gbrap');
     front = occlusionFront(b, 'masterOcc', pl.occlusion, reference, canvas, sharedMatte);
   }
   if (pl.shading > 0) {

@@ -42,12 +42,12 @@ describe('intermediates', () => {
 
   it('works the occlusion key out in the plane’s moving window, losslessly; a plane never tracked has none', () => {
     const quads = Array.from({ length: N }, (_, t) => quad.map(([x, y]) => [x + 3 * t, y]) as Quad);
-    const occlusion = { referencePath: '/in/ref', mattePath: '/in/matte', threshold: 40 };
-    const { args, graph } = buildOcclusionKeyArgs({ master, label: { size: { width: 200, height: 100 }, quads }, occlusion, outputPath: '/out/k.mkv' }, '/g');
+    const occlusion = { referencePath: '/in/ref', referenceSize: { width: 200, height: 100 }, mattePath: '/in/matte', threshold: 40 };
+    const { args, graph } = buildOcclusionKeyArgs({ master, label: { quads }, occlusion, outputPath: '/out/k.mkv' }, '/g');
     expect(graph).toMatch(/\[0:v\]settb=1\/25,setpts=N,crop=w=\d+:h=\d+:x=if\(lt\(n/);
     expect(graph).toMatch(/abs\(x-y\)\\,40/);
     expect(args.join(' ')).toMatch(/-c:v ffv1 -pix_fmt gray -an \/out\/k.mkv$/);
-    expect(() => buildOcclusionKeyArgs({ master, label: { size: { width: 200, height: 100 }, quads: [null] }, occlusion, outputPath: '/o' }, '/g')).toThrow('not tracked');
+    expect(() => buildOcclusionKeyArgs({ master, label: { quads: [null] }, occlusion, outputPath: '/o' }, '/g')).toThrow('not tracked');
   });
 
   it('names an intermediate by what makes it: the same command and inputs give the same name, any change another', () => {

@@ -15,7 +15,7 @@ import { planeWindow, type PlaneLabel, type PlaneOcclusion } from './plane-label
  *   cells in every aspect, and every re-render of them, share it);
  * - the shaped matte: one per master and choke/feather;
  * - the occlusion key: one per master and label plane (whatever label goes
- *   on it, when the reference is rectified at the plane's own size).
+ *   on it: the reference is rectified at the plane's own size).
  */
 
 /** Part of every intermediate's name (see intermediateKey): bump it when something outside the command (ffmpeg itself, say) changes what it makes. */
@@ -67,19 +67,18 @@ export function buildShapedMatteArgs(i: { master: MasterInput; mattePath: string
 /**
  * What passes in front of a label plane, every frame, in the plane's moving
  * window (plane-label's planeWindow; lossless grey, FFV1; white = in front): the composite's occlusion test run
- * once per master and plane instead of once per variant. `label` gives the
- * tracked quads, and the size the reference was rectified at unless the
- * occlusion names its own.
+ * once per master and plane instead of once per variant, for the plane's
+ * tracked quads.
  */
 export function buildOcclusionKeyArgs(
-  i: { master: MasterInput; label: Pick<PlaneLabel, 'size' | 'quads'>; occlusion: PlaneOcclusion; outputPath: string },
+  i: { master: MasterInput; label: Pick<PlaneLabel, 'quads'>; occlusion: PlaneOcclusion; outputPath: string },
   graphPath: string,
 ): CompositeCommand {
   const canvas = planeWindow(i.label.quads, frameSize(i.master));
   if (!canvas) throw new Error('occlusion key: the plane was not tracked on any frame');
   const { b, args } = graphBuilder(i.master.fpsFraction);
   b.input(i.master.path);
-  const reference = warpOntoPlane(b, i.occlusion.referencePath, { size: i.occlusion.referenceSize ?? i.label.size, quads: i.label.quads }, canvas, i.master.frameCount, 'gbrap');
+  const reference = warpOntoPlane(b, i.occlusion.referencePath, { size: i.occlusion.referenceSize, quads: i.label.quads }, canvas, i.master.frameCount, 'gbrap');
   const front = occlusionFront(b, '0:v', i.occlusion, reference, canvas, null);
   args.push('-filter_complex_script', graphPath, '-map', `[${front}]`, '-fps_mode', 'passthrough', '-c:v', 'ffv1', '-pix_fmt', 'gray', '-an', i.outputPath);
   return { args, graph: b.g.join(';\n') };

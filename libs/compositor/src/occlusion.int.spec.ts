@@ -90,7 +90,7 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** The plane's look at frame 0 (the hand is away from both planes), as the worker makes it with vision's planeReference. */
-  async function reference(quad: Quad, name: string, size = { width: 80, height: 120 }): Promise<string> {
+  async function reference(quad: Quad, name: string, size: { width: number; height: number }): Promise<string> {
     const [rgb] = await collect(readFrames(tools, masterPath, { width: W, height: H, pixelFormat: 'rgb24', frameCount: 1 }));
     const [m] = await collect(readFrames(tools, mattePath, { width: W, height: H, pixelFormat: 'gray', frameCount: 1 }));
     const ref = rectifyPlane(cv, rgb, m, { width: W, height: H }, quad, size);
@@ -99,13 +99,13 @@ describe('label occlusion on a tracked plane (real ffmpeg, real footage)', () =>
     return png;
   }
 
-  /** `referenceSize`: the reference rectified at a size of its own (the worker uses the plane's), not the label's. */
+  /** `referenceSize`: the size the reference is rectified at (default: the label's, 80×120; the worker uses the plane's). */
   async function render(
     name: string,
     quad: Quad,
     o: { occlude: boolean; keyAhead?: boolean; shaded?: boolean; referenceSize?: { width: number; height: number } },
   ): Promise<string> {
-    const { occlude, keyAhead = false, shaded = false, referenceSize } = o;
+    const { occlude, keyAhead = false, shaded = false, referenceSize = { width: 80, height: 120 } } = o;
     const planeLabel: PlaneLabel = {
       path: labelPath,
       size: { width: 80, height: 120 },

@@ -40,10 +40,10 @@ export interface PlaneOcclusion {
   /** The rectified plane at its seed, a PNG (see above). */
   referencePath: string;
   /**
-   * The size the reference was rectified at (absent: the label's). A size of the plane's own (from its seed
-   * quad) keeps the reference, and the occlusion key made from it, the same whatever label goes on the plane.
+   * The size the reference was rectified at. The plane's own (planeRasterSizes) keeps the reference, and the
+   * occlusion key made from it, the same whatever label goes on the plane.
    */
-  referenceSize?: { width: number; height: number };
+  referenceSize: { width: number; height: number };
   /** The master's matte (grey video, white = subject). */
   mattePath: string;
   /** Difference (0–255) in any of R, G, B above which a pixel no longer looks like the plane. */
