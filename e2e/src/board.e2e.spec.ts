@@ -110,14 +110,16 @@ describe('producer renders a 2×2×2 matrix in the dashboard (real Chromium)', (
     await page.waitForURL(/\/variants\/[0-9a-f-]{36}$/);
     const video = page.getByTestId('variant-video');
     await video.waitFor();
-    await video.evaluate((v: HTMLVideoElement) => {
-      v.muted = true;
-      return v.play();
-    });
+    // The page's own player may pause the video while it syncs it with the master (a play() then rejects with
+    // AbortError): ask again while waiting instead of failing on the first refusal.
     await page.waitForFunction(() => {
       const v = document.querySelector<HTMLVideoElement>('[data-testid="variant-video"]');
+      if (v?.paused) {
+        v.muted = true;
+        v.play().catch(() => undefined);
+      }
       return !!v && v.currentTime > 0.5 && v.videoWidth === 640;
-    }, undefined, { timeout: 30_000 });
+    }, undefined, { timeout: 30_000, polling: 250 });
     // The QC panel: the structure checks measured, and the "what changed" heatmap.
     const qc = page.getByTestId('qc-panel');
     await qc.waitFor();
